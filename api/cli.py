@@ -1,0 +1,42 @@
+"""The ``kringloop`` command: one entry point over kg, recommender and api.
+
+Each subcommand lives in ``api/commands/<name>.py`` with ``add_parser(subparsers)`` and
+``run(args) -> int``. Bad input: a one-line message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .commands import COMMANDS
+from .usage import UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it to one line
+        print(f"kringloop: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kringloop", description="Kringloop knowledge graph and recommender")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except (UsageError, ValueError, LookupError, FileNotFoundError) as exc:
+        print(f"kringloop {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

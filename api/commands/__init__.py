@@ -1,0 +1,7 @@
+"""Subcommands of ``kringloop``; each module has ``add_parser(subparsers)`` (which sets ``run``)."""
+
+from __future__ import annotations
+
+from . import graph, serve
+
+COMMANDS = [graph, serve]

@@ -1,0 +1,140 @@
+"""``kringloop build | validate | stats | query``: the knowledge-graph commands."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import build as kg_build
+from kg.errors import KgError, SourceDataError, ValidationFailed
+from kg.sources import load_sources
+from kg.stats import class_counts
+from kg.store import GraphStore
+from kg.validate import validate_graph
+
+from ..usage import UsageError
+from ..config import get_settings
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    settings = get_settings()
+    p = sub.add_parser("build", help="build the graph from data/ (validated) into build/")
+    p.add_argument("--data", type=Path, default=settings.data_dir)
+    p.add_argument("--out", type=Path, default=settings.build_dir)
+    p.add_argument("--if-changed", action="store_true", help="skip when inputs are unchanged since the last build")
+    p.add_argument("--no-validate", action="store_true")
+    p.set_defaults(run=run_build)
+
+    p = sub.add_parser("validate", help="build the graph in memory and check it against ontology/shapes.ttl")
+    p.add_argument("--data", type=Path, default=settings.data_dir)
+    p.set_defaults(run=run_validate)
+
+    p = sub.add_parser("stats", help="count instances per class in the built graph")
+    p.add_argument("--store", type=Path, default=settings.store_path)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(run=run_stats)
+
+    p = sub.add_parser("query", help="run a SPARQL query (string or file) on the built graph")
+    p.add_argument("query", help="SPARQL text, or a path to a .rq file")
+    p.add_argument("--store", type=Path, default=settings.store_path)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(run=run_query)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    base = get_settings().base_iri
+    if args.if_changed and not kg_build.needs_build(args.data, args.out, base_iri=base):
+        print(f"graph in {args.out} is up to date")
+        return 0
+    try:
+        report = kg_build.build(args.data, args.out, base_iri=base, validate=not args.no_validate)
+    except ValidationFailed as exc:
+        print(exc.report, file=sys.stderr)
+        raise UsageError(str(exc)) from None
+    except SourceDataError as exc:
+        raise UsageError(str(exc)) from None
+    graphs = ", ".join(f"{k} {v}" for k, v in report.graphs.items())
+    print(f"built {report.triples} triples ({graphs}) in {report.seconds} s; SHACL conforms: {report.conforms}")
+    print(f"store: {report.store_path}")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    try:
+        sources = load_sources(args.data)
+    except SourceDataError as exc:
+        raise UsageError(str(exc)) from None
+    graphs = kg_build.build_graphs(sources, base_iri=get_settings().base_iri)
+    conforms, violations, report = validate_graph(kg_build.union(graphs), kg_build.ONTOLOGY_DIR / "shapes.ttl")
+    if not conforms:
+        print(report, file=sys.stderr)
+        print(f"SHACL: {violations} violation(s)", file=sys.stderr)
+        return 1
+    print(f"SHACL conforms ({sum(len(g) for g in graphs.values())} triples)")
+    return 0
+
+
+def _open(path: Path) -> GraphStore:
+    try:
+        return GraphStore.open(path)
+    except KgError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    rows = class_counts(_open(args.store))
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(r["class"]) for r in rows)
+    for r in rows:
+        print(f"{r['count']:>7}  {r['class']:<{width}}  {r['label']}")
+    return 0
+
+
+def _term(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
+    return str(term)
+
+
+def run_query(args: argparse.Namespace) -> int:
+    text = args.query
+    if text.endswith(".rq") or (len(text) < 4096 and "\n" not in text and Path(text).is_file()):
+        path = Path(text)
+        if not path.is_file():
+            raise UsageError(f"query file not found: {path}")
+        text = path.read_text(encoding="utf-8")
+    store = _open(args.store)
+    try:
+        result = store.query(text)
+    except SyntaxError as exc:
+        raise UsageError(f"invalid SPARQL: {exc}") from None
+    if isinstance(result, bool):
+        print(json.dumps({"boolean": result}) if args.format == "json" else str(result).lower())
+        return 0
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE) or b"")
+        return 0
+    names = [v.value for v in result.variables]
+    rows = [[_term(row[n]) for n in names] for row in result]
+    if args.format == "json":
+        print(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    else:
+        widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+        print("  ".join(n.ljust(w) for n, w in zip(names, widths)))
+        for r in rows:
+            print("  ".join(c[:w].ljust(w) for c, w in zip(r, widths)))
+        print(f"({len(rows)} rows)", file=sys.stderr)
+    return 0

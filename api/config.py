@@ -1,0 +1,36 @@
+"""Settings: the only place (with the CLI) that reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kg.namespaces import DEFAULT_BASE_IRI
+
+
+class Settings(BaseSettings):
+    """Every setting of the server; each is documented in the README (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="KRINGLOOP_")
+
+    base_iri: str = DEFAULT_BASE_IRI
+    data_dir: Path = Path("data")
+    build_dir: Path = Path("build")
+    store_path: Path = Path("build/store")
+    # sentence-transformers model: "use-multilingual" (bundled USE v3), "minilm" (bundled
+    # all-MiniLM-L6-v2), or a local model directory; always loaded offline
+    embedding_model: str = "use-multilingual"
+    sparql_timeout_s: float = 10.0
+    sparql_max_rows: int = 10_000
+    sparql_max_query_length: int = 20_000
+    sparql_workers: int = 2
+    sparql_max_concurrent: int = 8
+    sparql_worker_memory_mb: int = 2048
+    cors_origins: list[str] = []
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,51 @@
+"""Errors of the SPARQL endpoint; each carries its HTTP status and renders as the canonical error body.
+
+    ApiError (api.errors)
+     +-- SparqlError
+          +-- QueryRefused        400  forbidden feature (SERVICE, LOAD, update, remote FROM), bad parameters
+          +-- QuerySyntaxError    400  the engine could not parse the query
+          +-- QueryTooLong        413  longer than sparql_max_query_length
+          +-- NotAcceptable       406  no result format the client accepts
+          +-- QueryTimeout        503  stopped at the deadline; the worker was killed and replaced
+          +-- QueryAborted        503  the worker died (memory limit) while running the query
+          +-- Overloaded          503  every slot busy; comes with Retry-After
+"""
+
+from __future__ import annotations
+
+from ..errors import ApiError
+
+
+class SparqlError(ApiError):
+    """Base of every error raised by the SPARQL endpoint."""
+
+
+class QueryRefused(SparqlError):
+    status = 400
+
+
+class QuerySyntaxError(SparqlError):
+    status = 400
+
+
+class QueryTooLong(SparqlError):
+    status = 413
+
+
+class NotAcceptable(SparqlError):
+    status = 406
+
+
+class QueryTimeout(SparqlError):
+    status = 503
+
+
+class QueryAborted(SparqlError):
+    status = 503
+
+
+class Overloaded(SparqlError):
+    status = 503
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})

@@ -1,0 +1,192 @@
+"""A fixed pool of query worker processes with a deadline per query and a bound on waiting requests.
+
+Everything here is synchronous and thread-safe: the route runs in Starlette's thread pool, and a
+request thread blocks only on its own worker's pipe. A worker past the deadline is killed
+(SIGKILL: Oxigraph has no cancellation) and a replacement starts in the background, so the other
+workers keep answering meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from . import _worker
+from ._errors import Overloaded, QueryAborted, QueryTimeout
+
+log = logging.getLogger(__name__)
+
+# forkserver: workers fork from a clean server that has already imported pyoxigraph and rdflib,
+# so a replacement starts in milliseconds, and no thread or lock of the web process is copied.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["api.sparql._worker"])
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """How the pool runs queries; built from Settings by ``SparqlConfig``."""
+
+    store_path: str
+    workers: int = 2
+    timeout_s: float = 10.0
+    memory_mb: int = 2048
+    max_concurrent: int = 8
+    default_graph_as_union: bool = True
+    isolate_network: bool = True
+    start_timeout_s: float = 60.0
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+class _Worker:
+    def __init__(self, config: PoolConfig) -> None:
+        self.conn, child = _CONTEXT.Pipe(duplex=True)
+        self.process = _CONTEXT.Process(
+            target=_worker.serve, name="kringloop-sparql-worker", daemon=True,
+            args=(child, config.store_path, config.memory_mb, config.default_graph_as_union,
+                  config.isolate_network, dict(config.prefixes)))
+        self.process.start()
+        child.close()  # only the worker holds its end, so its death reads as EOF here
+        if not self.conn.poll(config.start_timeout_s):
+            self.kill()
+            raise RuntimeError(f"a SPARQL worker did not start within {config.start_timeout_s:g} s")
+        try:
+            kind, self.info = self.conn.recv()
+        except EOFError:
+            self.kill()
+            raise RuntimeError(f"a SPARQL worker could not open the store at {config.store_path} "
+                               f"(exit code {self.process.exitcode})") from None
+        assert kind == "ready"
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        self.kill()
+
+
+class WorkerPool:
+    """``run(request)`` sends one query to an idle worker and returns its reply tuple."""
+
+    def __init__(self, config: PoolConfig) -> None:
+        self.config = config
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(config.max_concurrent)
+        self._closed = False
+        self.info: dict[str, Any] = {}
+        self.replacements = 0
+
+    def start(self) -> WorkerPool:
+        for _ in range(self.config.workers):
+            self._add(_Worker(self.config))
+        return self
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+
+    def __enter__(self) -> WorkerPool:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return sorted(w.process.pid for w in self._all if w.process.pid)
+
+    def run(self, request: dict[str, Any]) -> tuple:
+        """The worker's reply to ``request``.
+
+        Raises:
+            Overloaded: ``max_concurrent`` requests are already in flight, or none got a worker in time.
+            QueryTimeout: the query ran past ``timeout_s``; its worker was killed.
+            QueryAborted: the worker died while running it (its memory limit, most likely).
+        """
+        retry_after = max(1, math.ceil(self.config.timeout_s))
+        if not self._slots.acquire(blocking=False):
+            raise Overloaded(f"too many SPARQL queries at once (limit {self.config.max_concurrent}); "
+                             "try again shortly", retry_after_s=retry_after)
+        try:
+            worker = self._take_idle(retry_after)
+            return self._run_on(worker, request)
+        finally:
+            self._slots.release()
+
+    def _take_idle(self, retry_after: int) -> _Worker:
+        deadline = time.monotonic() + self.config.timeout_s
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Overloaded("every SPARQL worker stayed busy; try again shortly",
+                                 retry_after_s=retry_after) from None
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker)
+
+    def _run_on(self, worker: _Worker, request: dict[str, Any]) -> tuple:
+        timeout = self.config.timeout_s
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(timeout):
+                self._retire(worker)
+                raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            self._retire(worker)
+            raise QueryAborted(f"the query was stopped: it needed more than the {self.config.memory_mb} MB of "
+                               "memory a query may use, or its worker failed") from None
+        self._idle.put(worker)
+        return reply
+
+    def _add(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                return
+            self._all.add(worker)
+            self.info = worker.info
+        self._idle.put(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+        if not self._closed:
+            self.replacements += 1
+            threading.Thread(target=self._replace, name="sparql-worker-replacement", daemon=True).start()
+
+    def _replace(self) -> None:
+        for attempt in range(5):
+            if self._closed:
+                return
+            try:
+                self._add(_Worker(self.config))
+                return
+            except (RuntimeError, OSError):
+                if self._closed:
+                    return
+                log.exception("starting a replacement SPARQL worker failed (attempt %d)", attempt + 1)
+                time.sleep(0.5 * 2 ** attempt)

@@ -1,0 +1,159 @@
+"""A query worker: a child process that opens the store read-only and answers one query at a time.
+
+Oxigraph cannot be interrupted in-process and aborts the whole process when an allocation fails
+(../shared/research/sparql/REPORT.md §3), so queries never run in the web process: the parent
+kills a worker at the deadline, and a worker that hits its address-space limit dies alone.
+Messages on the pipe (all plain tuples and dicts, so nothing but builtins is unpickled):
+
+    parent -> worker   {"query", "format", "max_rows", "default_graphs", "named_graphs"} | None (stop)
+    worker -> parent   ("ready", info) once, then per query one of
+                       ("ok", body: bytes, format, truncated: bool, rows: int)
+                       ("refused", message) | ("syntax", message) | ("error", message)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+from functools import lru_cache
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib.plugins.sparql
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+
+from ._serializers import GRAPH_RDF_FORMATS, write_boolean, write_solutions, write_triples
+
+# rdflib only parses here, but a stray evaluation must never fetch FROM graphs (REPORT.md §3)
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def serve(conn: Connection, store_path: str, memory_mb: int, default_graph_as_union: bool,
+          isolate_network: bool, prefixes: dict[str, str]) -> None:
+    """Entry point of a worker process; returns when the parent sends None or goes away."""
+    network_isolated = _leave_network() if isolate_network else False
+    _limit_memory(memory_mb)
+    store = ox.Store.read_only(store_path)
+    graphs = {g.value: _count(store, g) for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    local_graphs = frozenset(graphs)
+    conn.send(("ready", {"graphs": graphs, "default_graph_triples": _count(store, ox.DefaultGraph()),
+                         "network_isolated": network_isolated, "pid": os.getpid()}))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        conn.send(answer(store, request, local_graphs=local_graphs,
+                         default_graph_as_union=default_graph_as_union, prefixes=prefixes))
+
+
+def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[str],
+           default_graph_as_union: bool, prefixes: dict[str, str]) -> tuple:
+    """Run one checked query and serialise at most ``max_rows`` rows (or triples)."""
+    text: str = request["query"]
+    refusal = rdflib_verdict(text, local_graphs)
+    if refusal:
+        return ("refused", refusal)
+    kwargs: dict[str, Any] = {}
+    if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
+        # SPARQL Protocol §2.1.4: protocol graphs replace the query's FROM / FROM NAMED entirely
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
+    elif default_graph_as_union and not request.get("has_dataset_clause"):
+        # with a FROM clause the union flag would override it, so it is set only without one
+        kwargs["use_default_graph_as_union"] = True
+    fmt: str = request["format"]
+    max_rows: int = request["max_rows"]
+    try:
+        result = store.query(text, **kwargs)
+        if isinstance(result, ox.QueryBoolean):
+            return ("ok", write_boolean(bool(result), fmt if fmt not in GRAPH_RDF_FORMATS else "json"),
+                    fmt, False, 1)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows, truncated = _take(result, max_rows, list)
+            fmt = fmt if fmt not in GRAPH_RDF_FORMATS else "json"
+            return ("ok", write_solutions(variables, rows, fmt, truncated=truncated), fmt, truncated, len(rows))
+        triples, truncated = _take(result, max_rows, lambda t: t)
+        fmt = fmt if fmt in GRAPH_RDF_FORMATS else "turtle"
+        return ("ok", write_triples(triples, fmt, prefixes=prefixes), fmt, truncated, len(triples))
+    except SyntaxError as exc:
+        return ("syntax", f"syntax error: {exc}")
+    except (ValueError, TypeError, OSError, RuntimeError) as exc:
+        return ("error", f"the query could not be evaluated: {exc}")
+
+
+@lru_cache(maxsize=1024)
+def rdflib_verdict(text: str, local_graphs: frozenset[str]) -> str | None:
+    """A second opinion from rdflib's parser: a refusal message, or None to let the query run.
+
+    rdflib's grammar is not the reference (it rejects some valid queries), so a query it cannot
+    parse goes on to the engine, which decides about syntax; the lexical guard already ran.
+    Cached by text: parsing costs 5-50 ms, several times the engine's time on typical queries.
+    """
+    try:
+        parsed = parseQuery(text)
+    except Exception:  # noqa: BLE001 - any rdflib failure means "no opinion"
+        return None
+    if _contains(parsed, "ServiceGraphPattern"):
+        return "SERVICE (federated query) is not allowed: this endpoint never contacts other servers"
+    try:
+        algebra = translateQuery(parsed).algebra
+    except Exception:  # noqa: BLE001
+        return None
+    for clause in algebra.get("datasetClause") or []:
+        iri = clause.get("default") or clause.get("named")
+        if iri is not None and str(iri) not in local_graphs:
+            return f"FROM <{iri}> is not one of this endpoint's graphs; only local graphs can be queried"
+    return None
+
+
+def _contains(node: Any, name: str, depth: int = 0) -> bool:
+    if depth > 500:  # deeper than any sane query; treat as suspicious rather than recurse forever
+        return True
+    if getattr(node, "name", None) == name:
+        return True
+    if isinstance(node, dict):
+        return any(_contains(v, name, depth + 1) for v in node.values())
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return any(_contains(v, name, depth + 1) for v in node)
+    return False
+
+
+def _take(iterator: Any, limit: int, convert: Any) -> tuple[list, bool]:
+    taken = []
+    for item in iterator:
+        if len(taken) == limit:
+            return taken, True
+        taken.append(convert(item))
+    return taken, False
+
+
+def _count(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
+
+def _limit_memory(memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _leave_network() -> bool:
+    """Move this process into a new, empty network namespace, if the kernel lets an ordinary user.
+
+    Defence in depth behind the guard: even a SERVICE that slipped through would find no network.
+    Needs a single-threaded process, so it runs first thing. Returns whether it worked.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False

@@ -1,0 +1,217 @@
+"""Municipalities (current and former), provinces, associations and their memberships."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from .errors import SourceDataError
+from .namespaces import BESLUIT, GEO, KL, LBLOD_CLASSIFICATION, SCHEMA, VL_GEMEENTE, Iris
+from .resolve import Resolver, is_development_agency, province_name
+from .sources import Sources
+
+MERGER_DATE = "2025-01-01"
+POPULATION_DATE = "2020-01-01"
+CLASS_GEMEENTE = LBLOD_CLASSIFICATION["5ab0e9b8a3b2ca7c5e000001"]
+CLASS_PROVINCIE = LBLOD_CLASSIFICATION["5ab0e9b8a3b2ca7c5e000000"]
+CLASS_APB = LBLOD_CLASSIFICATION["80310756-ce0a-4a1b-9b8e-7c01b6cc7a2d"]
+CLASS_POLITIEZONE = LBLOD_CLASSIFICATION["a3922c6d-425b-474f-9a02-ffb71a436bfc"]
+
+# source documents (prov:Entity, described in the meta graph)
+SRC_PIC = URIRef("https://github.com/provinciesincijfers/gebiedsniveaus")
+SRC_STATBEL_2020 = URIRef("https://github.com/bmesuere/belgium-topojson")
+
+
+def _bool(value: str) -> Literal:
+    return Literal(value.strip().lower() == "true", datatype=XSD.boolean)
+
+
+def add_provinces(g: Graph, sources: Sources, iris: Iris) -> None:
+    for row in sources.provinces:
+        province = iris.province(row["province_nis"])
+        g.add((province, RDF.type, KL.Province))
+        g.add((province, RDF.type, BESLUIT.Bestuurseenheid))
+        g.add((province, DCTERMS.identifier, Literal(row["province_nis"])))
+        g.add((province, SKOS.prefLabel, Literal(f"Provincie {row['name_nl']}", lang="nl")))
+        g.add((province, SKOS.prefLabel, Literal(f"Province of {row['name_nl']}", lang="en")))
+        g.add((province, RDFS.label, Literal(row["name_nl"], lang="nl")))
+        g.add((province, BESLUIT.classificatie, CLASS_PROVINCIE))
+        g.add((province, KL.governmentType, iris.concept("bestuurstype", "provincie")))
+        g.add((province, KL.iso31662, Literal(row["iso_3166_2"])))
+        g.add((province, KL.capital, iris.municipality(row["capital_nis_2025"])))
+        g.add((province, KL.population, Literal(int(row["population_2020_2025_borders"]), datatype=XSD.integer)))
+        g.add((province, KL.populationDate, Literal(POPULATION_DATE, datatype=XSD.date)))
+        g.add((province, KL.areaKm2, Literal(row["area_km2_2025"], datatype=XSD.decimal)))
+        g.add((province, DCTERMS.source, SRC_PIC))
+
+
+def _municipality_core(g: Graph, iris: Iris, row: dict[str, str], *, province_nis: str) -> URIRef:
+    nis = row["nis_code"]
+    m = iris.municipality(nis)
+    g.add((m, RDF.type, KL.Municipality))
+    g.add((m, RDF.type, BESLUIT.Bestuurseenheid))
+    g.add((m, RDF.type, GEO.Feature))
+    g.add((m, DCTERMS.identifier, Literal(nis)))
+    g.add((m, SKOS.prefLabel, Literal(row["name_nl"], lang="nl")))
+    g.add((m, BESLUIT.classificatie, CLASS_GEMEENTE))
+    g.add((m, KL.province, iris.province(province_nis)))
+    g.add((m, KL.arrondissement, Literal(row["arrondissement"], lang="nl")))
+    g.add((m, KL.arrondissementCode, Literal(row["arrondissement_nis"])))
+    g.add((m, KL.population, Literal(int(row["population_2020"]), datatype=XSD.integer)))
+    g.add((m, KL.populationDate, Literal(POPULATION_DATE, datatype=XSD.date)))
+    g.add((m, KL.areaKm2, Literal(row["area_km2"], datatype=XSD.decimal)))
+    g.add((m, KL.isCentrumstad, _bool(row["is_centrumstad"])))
+    g.add((m, KL.isVlaamseRand, _bool(row["is_vlaamse_rand"])))
+    centroid = URIRef(f"{m}/centroid")
+    g.add((m, GEO.hasCentroid, centroid))
+    g.add((centroid, RDF.type, GEO.Geometry))
+    g.add((centroid, GEO.asWKT, Literal(f"POINT({row['lon']} {row['lat']})", datatype=GEO.wktLiteral)))
+    g.add((m, DCTERMS.source, SRC_PIC))
+    g.add((m, DCTERMS.source, SRC_STATBEL_2020))
+    return m
+
+
+def add_municipalities(g: Graph, sources: Sources, iris: Iris) -> None:
+    current = {row["nis_code"] for row in sources.municipalities}
+    for row in sources.municipalities:
+        m = _municipality_core(g, iris, row, province_nis=row["province_nis"])
+        g.add((m, RDF.type, KL.CurrentMunicipality))
+        g.add((m, BESLUIT.werkingsgebied, VL_GEMEENTE[row["nis_code"]]))
+        centrumstad = row["is_centrumstad"].strip().lower() == "true"
+        g.add((m, KL.governmentType, iris.concept("bestuurstype", "centrumstad" if centrumstad else "gemeente")))
+        g.add((m, KL.populationIsSumOfPredecessors, _bool(row["population_2020_is_sum_of_predecessors"])))
+        if row.get("referentieregio"):
+            g.add((m, KL.referenceRegion, Literal(row["referentieregio"], lang="nl")))
+        if row.get("vervoerregio"):
+            g.add((m, KL.transportRegion, Literal(row["vervoerregio"], lang="nl")))
+    for row in sources.adjacency:
+        a, b = iris.municipality(row["nis_a"]), iris.municipality(row["nis_b"])
+        g.add((a, GEO.sfTouches, b))
+        g.add((b, GEO.sfTouches, a))
+    _add_mergers(g, sources, iris, current)
+
+
+def _add_mergers(g: Graph, sources: Sources, iris: Iris, current: set[str]) -> None:
+    former_rows = {row["nis_code"]: row for row in sources.former_municipalities}
+    province_of_code = {row["nis_code"]: row["province_nis"] for row in sources.former_municipalities}
+    for row in sources.crosswalk:
+        old, new = row["nis_code_2019_2024"], row["nis_code_2025"]
+        if new not in current:
+            raise SourceDataError("data/flanders/merger_2025_crosswalk.csv", old, f"successor {new} is not a 2025 municipality")
+        if row["changed"].strip().lower() != "true":
+            continue
+        successor = iris.municipality(new)
+        g.add((successor, KL.mergedOn, Literal(MERGER_DATE, datatype=XSD.date)))
+        if old == new:
+            continue  # a continuing code is one entity before and after (e.g. Antwerpen 11002)
+        if old not in former_rows:
+            raise SourceDataError("data/flanders/merger_2025_crosswalk.csv", old, "not in municipalities_2019_2024.csv")
+        former = _municipality_core(g, iris, former_rows[old], province_nis=province_of_code[old])
+        g.add((former, RDF.type, KL.FormerMunicipality))
+        g.add((former, KL.governmentType, iris.concept("bestuurstype", "gemeente")))
+        g.add((former, KL.endDate, Literal(MERGER_DATE, datatype=XSD.date)))
+        g.add((former, DCTERMS.isReplacedBy, successor))
+        g.add((successor, DCTERMS.replaces, former))
+    # a continuing code that absorbed others records them as predecessors too
+    for row in sources.municipalities:
+        for predecessor in filter(None, row.get("predecessor_nis_codes", "").split(";")):
+            if predecessor != row["nis_code"]:
+                g.add((iris.municipality(row["nis_code"]), DCTERMS.replaces, iris.municipality(predecessor)))
+
+
+def add_membership(g: Graph, iris: Iris, organisation: URIRef, member: URIRef, *, source: URIRef,
+                role: URIRef | None = None) -> URIRef:
+    node = iris(f"id/lidmaatschap/{str(organisation).rstrip('/').rsplit('/', 1)[-1]}/{str(member).rsplit('/', 1)[-1]}")
+    g.add((node, RDF.type, ORG.Membership))
+    g.add((node, ORG.member, member))
+    g.add((node, ORG.organization, organisation))
+    g.add((node, PROV.wasDerivedFrom, source))
+    if role is not None:
+        g.add((node, ORG.role, role))
+    g.add((organisation, ORG.hasMember, member))
+    g.add((member, ORG.memberOf, organisation))
+    return node
+
+
+def add_associations(g: Graph, sources: Sources, iris: Iris) -> None:
+    """Housing IGS and police zones from intercommunales.csv, with their member municipalities."""
+    current = {row["nis_code"] for row in sources.municipalities}
+    for row in sources.associations:
+        assoc = iris.association(row["source_code"])
+        police = row["kind"] == "politiezone"
+        g.add((assoc, RDF.type, KL.PoliceZone if police else KL.IntermunicipalAssociation))
+        g.add((assoc, RDF.type, BESLUIT.Bestuurseenheid))
+        g.add((assoc, RDF.type, ORG.OrganizationalCollaboration))
+        g.add((assoc, DCTERMS.identifier, Literal(row["source_code"])))
+        g.add((assoc, SKOS.prefLabel, Literal(row["name"], lang="nl")))
+        g.add((assoc, KL.associationKind, Literal(row["kind"])))
+        g.add((assoc, DCTERMS.source, SRC_PIC))
+        if police:
+            g.add((assoc, BESLUIT.classificatie, CLASS_POLITIEZONE))
+        else:
+            g.add((assoc, KL.governmentType, iris.concept("bestuurstype", "intergemeentelijk")))
+        for nis in filter(None, row["member_nis_codes"].split(";")):
+            if nis not in current:
+                raise SourceDataError("data/flanders/intercommunales.csv", row["source_code"], f"unknown member NIS code {nis}")
+            add_membership(g, iris, assoc, iris.municipality(nis), source=SRC_PIC)
+
+
+def add_intercommunale_members(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:
+    """Member lists read on a page that names the municipalities (intercommunale_members.yaml)."""
+    for entry in sources.intercommunale_members:
+        org = resolver.organisation_by_name.get(entry["name"])
+        if org is None:
+            continue  # a joint area of two intercommunales cannot be split into either one
+        assoc = resolver.organisation_iri(org["id"])
+        source = URIRef(entry["source_url"])
+        for name in entry["municipalities"]:
+            member = resolver.government(name)
+            if member is None:
+                raise SourceDataError("data/cases/intercommunale_members.yaml", entry["name"], f"member {name!r} does not resolve")
+            add_membership(g, iris, assoc, member.iri, source=source)
+
+
+def add_organisations(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:
+    """Every organisation record; governments among them (intercommunales, POMs, provinces) typed as such."""
+    for org in sources.organisations:
+        iri = resolver.organisation_iri(org["id"])
+        is_province = province_name(org["name"]) in resolver.province_by_name
+        if not is_province:
+            g.add((iri, DCTERMS.identifier, Literal(org["id"])))
+            g.add((iri, SKOS.prefLabel, Literal(org["name"], lang="nl")))
+        g.add((iri, RDF.type, ORG.Organization))
+        g.add((iri, ORG.classification, iris.concept("organisatiesoort", org["kind"])))
+        agent = resolver.by_id(org["id"])
+        g.add((iri, KL.pentagonRole, iris.concept("vijfhoek", agent.pentagon)))
+        if org.get("description"):
+            g.add((iri, DCTERMS.description, Literal(org["description"], lang="nl")))
+        if org.get("url"):
+            g.add((iri, SCHEMA.url, URIRef(org["url"])))
+        if org.get("source_url"):
+            g.add((iri, DCTERMS.source, URIRef(org["source_url"])))
+        if is_development_agency(org):
+            g.add((iri, RDF.type, KL.DevelopmentAgency))
+            g.add((iri, RDF.type, BESLUIT.Bestuurseenheid))
+            g.add((iri, BESLUIT.classificatie, CLASS_APB))
+            g.add((iri, KL.governmentType, iris.concept("bestuurstype", "pom")))
+        elif org["kind"] == "intercommunale":
+            g.add((iri, RDF.type, KL.IntermunicipalAssociation))
+            g.add((iri, RDF.type, BESLUIT.Bestuurseenheid))
+            g.add((iri, RDF.type, ORG.OrganizationalCollaboration))
+            g.add((iri, KL.associationKind, Literal("intercommunale")))
+            g.add((iri, KL.governmentType, iris.concept("bestuurstype", "intergemeentelijk")))
+    for extra in sources.extra_governments:
+        iri = iris.organisation(extra["id"])
+        g.add((iri, RDF.type, KL.IntermunicipalAssociation))
+        g.add((iri, RDF.type, BESLUIT.Bestuurseenheid))
+        g.add((iri, RDF.type, ORG.OrganizationalCollaboration))
+        g.add((iri, DCTERMS.identifier, Literal(extra["id"])))
+        g.add((iri, SKOS.prefLabel, Literal(extra["name"], lang="nl")))
+        g.add((iri, KL.associationKind, Literal("ocmw-samenwerking")))
+        g.add((iri, KL.governmentType, iris.concept("bestuurstype", extra["government_type"])))
+        g.add((iri, DCTERMS.description, Literal(extra["description_nl"], lang="nl")))
+        g.add((iri, DCTERMS.description, Literal(extra["description_en"], lang="en")))
+        case = next((c for c in sources.cases if c["id"] == extra["named_in_case"]), None)
+        if case is None:
+            raise SourceDataError("data/extra_governments.yaml", extra["id"], f"unknown case {extra['named_in_case']!r}")
+        g.add((iri, DCTERMS.source, URIRef(case["source_url"])))

@@ -1,0 +1,28 @@
+"""Counts that describe a built graph (``kringloop stats``)."""
+
+from __future__ import annotations
+
+from . import queries
+from .namespaces import KL
+from .store import GraphStore
+
+SHORT = {
+    str(KL.CurrentMunicipality): "current municipalities",
+    str(KL.FormerMunicipality): "former municipalities (ended 2025-01-01)",
+    str(KL.Province): "provinces",
+    str(KL.IntermunicipalAssociation): "intermunicipal associations",
+    str(KL.PoliceZone): "police zones",
+    str(KL.DevelopmentAgency): "POMs",
+    str(KL.Case): "cases",
+    "http://www.w3.org/ns/org#Organization": "organisations",
+    "http://www.w3.org/ns/org#Membership": "memberships",
+    "http://www.w3.org/2004/02/skos/core#Concept": "concepts",
+    "http://purl.org/linked-data/cube#Observation": "survey observations",
+    str(KL.BarrierRemedy): "barrier remedies",
+}
+
+
+def class_counts(store: GraphStore) -> list[dict]:
+    """Rows of {class, label, count} for every class in the store."""
+    rows = queries.select(store, "stats_classes")
+    return [{"class": r["class"], "label": SHORT.get(r["class"], ""), "count": r["count"]} for r in rows]

@@ -1,0 +1,291 @@
+"""Why a request has no plan, in words a coordinator can act on.
+
+First cheap counting checks catch the common clashes and name the numbers ("3 groups need a front-runner but
+only 2 front-runners take part"). When none of them fires yet the MILP is infeasible, a deletion filter over
+constraint families finds a minimal set of families that cannot hold together: drop one family at a time and
+keep it out whenever the rest stays infeasible (Chinneck's deletion filter, at family granularity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from .errors import Conflict
+from .milp import is_feasible
+from .model import FAMILIES, Participant, Problem, bounds_for_size, frontrunners_needed
+
+
+def _groups_nl(n: int) -> str:
+    return f"{n} groep" if n == 1 else f"{n} groepen"
+
+
+def _groups_en(n: int) -> str:
+    return f"{n} group" if n == 1 else f"{n} groups"
+
+
+def _k_clause(k: int) -> tuple[str, str]:
+    if k == 1:
+        return " (en elke deelnemer zit in hoogstens 1 groep)", " (and each participant joins at most 1 group)"
+    return f" (en elke deelnemer zit in hoogstens {k} groepen)", f" (and each participant joins at most {k} groups)"
+
+
+def _seats(problem: Problem, who: Callable[[Participant], bool]) -> int:
+    """How many group places the participants matching ``who`` can fill at most."""
+    k = problem.constraints.max_groups_per_participant
+    total = 0
+    for p in problem.participants:
+        if who(p):
+            allowed = len(problem.groups) if p.allowed_groups is None else len(p.allowed_groups)
+            total += min(k, allowed)
+    return total
+
+
+def _demand_conflict(problem: Problem, family: str, who: Callable[[Participant], bool], need: dict[str, int],
+                     noun_nl: tuple[str, str], noun_en: tuple[str, str]) -> Conflict | None:
+    """At least ``need[g]`` members matching ``who`` per group, but too few such participants."""
+    k = problem.constraints.max_groups_per_participant
+    asking = {g: n for g, n in need.items() if n > 0}
+    demand = sum(asking.values())
+    supply = _seats(problem, who)
+    if demand <= supply:
+        return None
+    available = sum(who(p) for p in problem.participants)
+    n = len(asking)
+    each = set(asking.values())
+    one_nl, many_nl = noun_nl
+    one_en, many_en = noun_en
+    if each == {1}:
+        ask_nl, ask_en = f"{_groups_nl(n)} vragen een {one_nl}", f"{_groups_en(n)} need a {one_en}"
+    else:
+        ask_nl = f"{_groups_nl(n)} vragen samen {demand} {many_nl}"
+        ask_en = f"{_groups_en(n)} need {demand} {many_en} in all"
+    have_nl = f"maar er neemt maar {available} {one_nl} deel" if available == 1 else \
+        f"maar er nemen maar {available} {many_nl} deel"
+    have_en = f"but only {available} {one_en if available == 1 else many_en} take{'s' if available == 1 else ''} part"
+    extra_nl, extra_en = _k_clause(k) if available * k > supply or k > 1 else ("", "")
+    return Conflict((family, "max_groups_per_participant"), f"{ask_nl} {have_nl}{extra_nl}",
+                    f"{ask_en} {have_en}{extra_en}")
+
+
+def precheck(problem: Problem) -> list[Conflict]:
+    """Clashes that simple counting proves; an empty list proves nothing."""
+    c, groups = problem.constraints, problem.groups
+    out: list[Conflict] = []
+    for g in groups:
+        if g.min_size > g.max_size:
+            out.append(Conflict(("min_size", "max_size"),
+                                f"{g.name_nl}: de minimumgrootte ({g.min_size}) is groter dan de maximumgrootte ({g.max_size})",
+                                f"{g.name_en}: the minimum size ({g.min_size}) exceeds the maximum size ({g.max_size})"))
+    k = c.max_groups_per_participant
+    demand = sum(g.min_size for g in groups)
+    seats = _seats(problem, lambda p: True)
+    if demand > seats:
+        nl, en = _k_clause(k)
+        out.append(Conflict(("min_size", "max_groups_per_participant"),
+                            f"de groepen vragen samen minstens {demand} plaatsen, maar de {len(problem.participants)} "
+                            f"deelnemers kunnen er samen maar {seats} innemen{nl}",
+                            f"the groups need at least {demand} places in all, but the {len(problem.participants)} "
+                            f"participants can fill only {seats}{en}"))
+    required = [p for p in problem.participants if problem.required(p)]
+    capacity = sum(g.max_size for g in groups)
+    if len(required) > capacity:
+        out.append(Conflict(("assign_all", "max_size"),
+                            f"{len(required)} deelnemers moeten in een groep, maar de groepen hebben samen maar "
+                            f"{capacity} plaatsen",
+                            f"{len(required)} participants must join a group, but the groups have only {capacity} "
+                            f"places in all"))
+    need = {g.code: frontrunners_needed(c, g.min_size) for g in groups}
+    conflict = _demand_conflict(problem, "frontrunners", lambda p: p.frontrunner, need, ("koploper", "koplopers"),
+                                ("front-runner", "front-runners"))
+    if conflict:
+        out.append(conflict)
+    for family, mix, attr in (("maturity_mix", c.maturity_mix, "adoption_group"),
+                              ("government_type_mix", c.government_type_mix, "government_type")):
+        for value, bounds in mix.items():
+            need = {g.code: bounds_for_size(bounds, g.min_size)[0] for g in groups}
+            conflict = _demand_conflict(problem, family, lambda p, a=attr, v=value: getattr(p, a) == v, need,
+                                        (f"deelnemer van het type '{value}'", f"deelnemers van het type '{value}'"),
+                                        (f"participant of kind '{value}'", f"participants of kind '{value}'"))
+            if conflict:
+                out.append(conflict)
+    if c.max_per_province is not None:
+        provinces = {p.province for p in problem.participants if p.province}
+        unplaced = sum(1 for p in problem.participants if not p.province)
+        reachable = c.max_per_province * len(provinces) + unplaced
+        for g in groups:
+            if g.min_size > reachable:
+                out.append(Conflict(("max_per_province", "min_size"),
+                                    f"{g.name_nl} moet minstens {g.min_size} leden hebben, maar met hoogstens "
+                                    f"{c.max_per_province} per provincie en deelnemers uit {len(provinces)} "
+                                    f"provincie(s) kan ze er maar {reachable} krijgen",
+                                    f"{g.name_en} needs at least {g.min_size} members, but with at most "
+                                    f"{c.max_per_province} per province and participants from {len(provinces)} "
+                                    f"province(s) it can get only {reachable}"))
+    out.extend(_fixed_conflicts(problem))
+    out.extend(_link_conflicts(problem))
+    return out
+
+
+def _fixed_conflicts(problem: Problem) -> list[Conflict]:
+    c = problem.constraints
+    names = {g.code: (g.name_nl, g.name_en) for g in problem.groups}
+    out = []
+    for g in problem.groups:
+        fixed_here = [pid for pid, codes in c.fixed.items() if g.code in codes]
+        if len(fixed_here) > g.max_size:
+            out.append(Conflict(("fixed", "max_size"),
+                                f"{len(fixed_here)} deelnemers zijn vastgelegd in {g.name_nl}, maar die groep telt "
+                                f"hoogstens {g.max_size} leden",
+                                f"{len(fixed_here)} participants are fixed to {g.name_en}, but it holds at most "
+                                f"{g.max_size} members"))
+    for pid, codes in c.fixed.items():
+        p = problem.participant(pid)
+        if len(codes) > c.max_groups_per_participant:
+            out.append(Conflict(("fixed", "max_groups_per_participant"),
+                                f"{p.name} is vastgelegd in {len(codes)} groepen, maar mag in hoogstens "
+                                f"{c.max_groups_per_participant}",
+                                f"{p.name} is fixed to {len(codes)} groups but may join at most "
+                                f"{c.max_groups_per_participant}"))
+        for code in codes:
+            if p.allowed_groups is not None and code not in p.allowed_groups:
+                out.append(Conflict(("fixed", "allowed_groups"),
+                                    f"{p.name} is vastgelegd in {names[code][0]}, maar gaf zich niet op voor die groep",
+                                    f"{p.name} is fixed to {names[code][1]} but did not sign up for it"))
+    for a, b in c.cannot_link:
+        for code in set(c.fixed.get(a, ())) & set(c.fixed.get(b, ())):
+            pa, pb = problem.participant(a), problem.participant(b)
+            out.append(Conflict(("fixed", "cannot_link"),
+                                f"{pa.name} en {pb.name} mogen niet samen, maar zijn allebei vastgelegd in {names[code][0]}",
+                                f"{pa.name} and {pb.name} must be apart but are both fixed to {names[code][1]}"))
+    return out
+
+
+def _link_conflicts(problem: Problem) -> list[Conflict]:
+    c = problem.constraints
+    parent = {p.id: p.id for p in problem.participants}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    for a, b in c.must_link:
+        parent[root(a)] = root(b)
+    out = []
+    for a, b in c.cannot_link:
+        if root(a) == root(b):
+            pa, pb = problem.participant(a), problem.participant(b)
+            out.append(Conflict(("must_link", "cannot_link"),
+                                f"{pa.name} en {pb.name} moeten (via samen-koppelingen) in dezelfde groep, maar mogen "
+                                f"ook niet samen",
+                                f"{pa.name} and {pb.name} must be together (through must-link pairs) and also apart"))
+    components: dict[str, list[str]] = {}
+    for pid in parent:
+        components.setdefault(root(pid), []).append(pid)
+    largest = max(g.max_size for g in problem.groups)
+    for members in components.values():
+        fixed_groups = {code for pid in members for code in c.fixed.get(pid, ())}
+        if len(members) > 1 and len(fixed_groups) > c.max_groups_per_participant:
+            out.append(Conflict(("must_link", "fixed", "max_groups_per_participant"),
+                                f"{', '.join(problem.participant(p).name for p in sorted(members))} moeten samen, "
+                                f"maar zijn vastgelegd in {len(fixed_groups)} verschillende groepen",
+                                f"{', '.join(problem.participant(p).name for p in sorted(members))} must be together "
+                                f"but are fixed to {len(fixed_groups)} different groups"))
+        if len(members) > largest and any(problem.required(problem.participant(p)) for p in members):
+            out.append(Conflict(("must_link", "max_size"),
+                                f"{len(members)} deelnemers moeten samen in een groep, maar de grootste groep telt "
+                                f"hoogstens {largest} leden",
+                                f"{len(members)} participants must be together, but the largest group holds at "
+                                f"most {largest}"))
+    return out
+
+
+def describe_family(problem: Problem, family: str) -> tuple[str, str]:
+    """One constraint family in words, with its numbers."""
+    c, groups = problem.constraints, problem.groups
+    if family == "min_size":
+        sizes = ", ".join(f"{g.code} ≥ {g.min_size}" for g in groups)
+        return f"minimumgroottes ({sizes})", f"minimum group sizes ({sizes})"
+    if family == "max_size":
+        sizes = ", ".join(f"{g.code} ≤ {g.max_size}" for g in groups)
+        return f"maximumgroottes ({sizes})", f"maximum group sizes ({sizes})"
+    if family == "max_groups_per_participant":
+        k = c.max_groups_per_participant
+        return f"elke deelnemer in hoogstens {k} groep(en)", f"each participant in at most {k} group(s)"
+    if family == "assign_all":
+        n = sum(problem.required(p) for p in problem.participants)
+        return f"{n} deelnemers moeten in een groep", f"{n} participants must join a group"
+    if family == "allowed_groups":
+        return "deelnemers enkel in de groepen waarvoor ze zich opgaven", "participants only in groups they signed up for"
+    if family == "frontrunners":
+        n = sum(p.frontrunner for p in problem.participants)
+        rule_nl = f"minstens {c.min_frontrunners_per_group} koploper(s) per groep" if c.min_frontrunners_per_group else ""
+        rule_en = f"at least {c.min_frontrunners_per_group} front-runner(s) per group" if c.min_frontrunners_per_group else ""
+        if c.min_frontrunner_share:
+            pct = f"{c.min_frontrunner_share:.0%}"
+            rule_nl = " en ".join(filter(None, [rule_nl, f"minstens {pct} koplopers per groep"]))
+            rule_en = " and ".join(filter(None, [rule_en, f"at least {pct} front-runners per group"]))
+        return f"{rule_nl} (er nemen {n} koplopers deel)", f"{rule_en} ({n} front-runners take part)"
+    if family in ("maturity_mix", "government_type_mix"):
+        mix = c.maturity_mix if family == "maturity_mix" else c.government_type_mix
+        parts = []
+        for value, b in mix.items():
+            bits = [f"≥ {b.min}" if b.min else "", f"≤ {b.max}" if b.max is not None else "",
+                    f"≥ {b.min_share:.0%}" if b.min_share else "",
+                    f"≤ {b.max_share:.0%}" if b.max_share is not None else ""]
+            parts.append(f"{value} {' '.join(filter(None, bits))}")
+        label = ("maturiteitsmix", "maturity mix") if family == "maturity_mix" else ("mix van bestuurstypes",
+                                                                                     "government type mix")
+        return f"{label[0]} per groep ({'; '.join(parts)})", f"{label[1]} per group ({'; '.join(parts)})"
+    if family == "max_per_province":
+        m = c.max_per_province
+        return f"hoogstens {m} deelnemers per provincie in een groep", f"at most {m} participants per province in a group"
+    if family == "must_link":
+        return f"{len(c.must_link)} paren die samen moeten", f"{len(c.must_link)} must-link pair(s)"
+    if family == "cannot_link":
+        return f"{len(c.cannot_link)} paren die niet samen mogen", f"{len(c.cannot_link)} cannot-link pair(s)"
+    if family == "fixed":
+        return f"{len(c.fixed)} vastgelegde toewijzing(en)", f"{len(c.fixed)} fixed assignment(s)"
+    return family, family
+
+
+def active_families(problem: Problem) -> list[str]:
+    """The families that constrain this request at all."""
+    c = problem.constraints
+    active = {"min_size", "max_size", "max_groups_per_participant"}
+    if any(problem.required(p) for p in problem.participants):
+        active.add("assign_all")
+    if any(p.allowed_groups is not None for p in problem.participants):
+        active.add("allowed_groups")
+    if c.min_frontrunners_per_group or c.min_frontrunner_share:
+        active.add("frontrunners")
+    for family, present in (("maturity_mix", c.maturity_mix), ("government_type_mix", c.government_type_mix),
+                            ("max_per_province", c.max_per_province is not None), ("must_link", c.must_link),
+                            ("cannot_link", c.cannot_link), ("fixed", c.fixed)):
+        if present:
+            active.add(family)
+    return [f for f in FAMILIES if f in active]
+
+
+def minimal_conflict(problem: Problem, *, time_limit: float = 10.0) -> list[str] | None:
+    """A minimal set of constraint families that is infeasible on its own (None if the request is feasible)."""
+    families = active_families(problem)
+    if is_feasible(problem, families, time_limit=time_limit) is not False:
+        return None
+    for family in list(families):
+        rest = [f for f in families if f != family]
+        if is_feasible(problem, rest, time_limit=time_limit) is False:
+            families = rest
+    return families
+
+
+def diagnose(problem: Problem, *, time_limit: float = 10.0) -> list[Conflict]:
+    """Conflicts that make the request infeasible: counting checks first, else a minimal family set."""
+    conflicts = precheck(problem)
+    if conflicts:
+        return conflicts
+    families = minimal_conflict(problem, time_limit=time_limit)
+    if not families:
+        return []
+    words = [describe_family(problem, f) for f in families]
+    return [Conflict(tuple(families), "deze voorwaarden kunnen niet samen: " + "; ".join(w[0] for w in words),
+                     "these constraints cannot hold together: " + "; ".join(w[1] for w in words))]

@@ -1,0 +1,30 @@
+"""Errors of the recommender; none of them knows about HTTP (api/errors.py maps them).
+
+    RecommenderError
+     +-- InvalidProfile (ValueError)      a request field is unknown or the profile is empty; names the field
+     |    +-- UnknownGovernment (LookupError)  no government with that NIS code / IRI
+     +-- ArtefactError (ValueError)       saved artefacts do not match the graph or the code
+    sklearn.exceptions.NotFittedError is raised (unchanged) when a recommender is used before fit().
+"""
+
+from __future__ import annotations
+
+
+class RecommenderError(Exception):
+    """Base of every error raised by ``recommender``."""
+
+
+class InvalidProfile(RecommenderError, ValueError):
+    """A profile field holds something the graph does not know, or the profile says nothing."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class UnknownGovernment(InvalidProfile, LookupError):
+    """No government in the graph has the given identifier."""
+
+
+class ArtefactError(RecommenderError, ValueError):
+    """Saved recommender artefacts are missing, damaged or made for another graph."""

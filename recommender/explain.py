@@ -1,0 +1,44 @@
+"""Reasons in Dutch and English. Every reason carries the facts it states in ``data``, so a test can
+check each one against the graph (issue 4: explanations must be true of the graph)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str
+    text_nl: str
+    text_en: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text_nl": self.text_nl, "text_en": self.text_en, "data": self.data}
+
+
+def join(items: list[str], lang: str) -> str:
+    """'a, b en c' / 'a, b and c'.
+
+    >>> join(["hergebruik", "textiel", "water"], "nl")
+    "'hergebruik', 'textiel' en 'water'"
+    """
+    quoted = [f"'{i}'" for i in items]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    word = " en " if lang == "nl" else " and "
+    return ", ".join(quoted[:-1]) + word + quoted[-1]
+
+
+def cases_word(n: int, lang: str) -> str:
+    if lang == "nl":
+        return f"{n} case" if n == 1 else f"{n} cases"
+    return f"{n} case" if n == 1 else f"{n} cases"
+
+
+def population_text(n: int | None, lang: str) -> str:
+    if n is None:
+        return ""
+    s = f"{n:,}".replace(",", "." if lang == "nl" else ",")
+    return f"{s} inwoners" if lang == "nl" else f"{s} inhabitants"

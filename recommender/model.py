@@ -1,0 +1,204 @@
+"""The recommender: composable scorers over a fitted index, following the scikit-learn estimator contract."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from kg.store import GraphStore
+
+from .encoders import Encoder, LazyEncoder
+from .explain import Reason, cases_word
+from .index import build_index
+from .knowledge import KnowledgeBase, load_knowledge
+from .peers import PEER_SCORERS
+from .practices import PRACTICE_SCORERS
+from .profiles import QueryProfile, derive_profiles, resolve_profile
+from .scorers import RequestContext
+
+# starting weights; bench/recommender/evaluate.py cross-validates them (see bench/README.md)
+PRACTICE_WEIGHTS = {"topical": 1.0, "barrier": 0.6, "semantic": 0.8, "lexical": 0.6, "graph": 0.4,
+                    "context": 0.5, "frontrunner": 0.2}
+PEER_WEIGHTS = {"topical": 1.0, "barrier": 0.4, "semantic": 0.4, "lexical": 0.3, "graph": 0.4,
+                "context": 0.8, "frontrunner": 0.6}
+MAX_LIMIT = 100
+
+
+@dataclass
+class Recommendation:
+    """One recommended peer or practice, with the reasons shown to the user."""
+
+    iri: str
+    score: float
+    reasons: list[Reason]
+    name: str | None = None          # peers
+    nis_code: str | None = None
+    type: str | None = None
+    id: str | None = None            # practices
+    title: str | None = None
+    components: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class RecommendationResult:
+    peers: list[Recommendation]
+    practices: list[Recommendation]
+    profile: QueryProfile
+    seconds: float = 0.0
+
+
+def _combine(ctx: RequestContext, scorers: tuple, weights: dict[str, float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    parts = {s.name: s.score(ctx) for s in scorers if weights.get(s.name, 0) > 0}
+    active = {n: v for n, v in parts.items() if v.size and float(v.max()) > 0}
+    total = sum(weights[n] for n in active) or 1.0
+    size = next(iter(parts.values())).size if parts else 0
+    out = np.zeros(size, dtype=np.float32)
+    for n, v in active.items():
+        out += weights[n] * v
+    return out / total, parts
+
+
+def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best allowed scores, best first (argpartition: linear in the candidates)."""
+    allowed = np.flatnonzero(mask)
+    if allowed.size == 0:
+        return allowed
+    vals = scores[allowed]
+    k = min(k, allowed.size)
+    part = np.argpartition(-vals, k - 1)[:k]
+    order = part[np.lexsort((allowed[part], -vals[part]))]
+    return allowed[order]
+
+
+class Recommender(BaseEstimator):
+    """Peers and practices for a government profile, each with reasons in Dutch and English.
+
+    >>> # rec = Recommender(encoder=HashingEncoder()).fit(load_knowledge(store))
+    >>> # rec.recommend(nis_code="24062", limit=5).practices[0].reasons[0].text_nl
+    """
+
+    def __init__(self, *, encoder: Encoder | None = None, practice_weights: dict[str, float] | None = None,
+                 peer_weights: dict[str, float] | None = None, max_per_lead: int = 2, n_reasons: int = 4,
+                 ppr_alpha: float = 0.7, ppr_iter: int = 10) -> None:
+        self.encoder = encoder
+        self.practice_weights = practice_weights
+        self.peer_weights = peer_weights
+        self.max_per_lead = max_per_lead
+        self.n_reasons = n_reasons
+        self.ppr_alpha = ppr_alpha
+        self.ppr_iter = ppr_iter
+
+    def fit(self, kb: KnowledgeBase, y: None = None) -> Self:
+        started = time.perf_counter()
+        self.encoder_ = self.encoder if self.encoder is not None else LazyEncoder()
+        self.kb_ = kb
+        self.profiles_ = derive_profiles(kb)
+        self.index_ = build_index(kb, self.profiles_, self.encoder_, ppr_alpha=self.ppr_alpha, ppr_iter=self.ppr_iter)
+        self.practice_weights_ = {**PRACTICE_WEIGHTS, **(self.practice_weights or {})}
+        self.peer_weights_ = {**PEER_WEIGHTS, **(self.peer_weights or {})}
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
+
+    @classmethod
+    def from_store(cls, store: GraphStore, **params: Any) -> Recommender:
+        return cls(**params).fit(load_knowledge(store))
+
+    def resolve(self, *, nis_code: str | None = None, government: str | None = None,
+                profile: dict[str, Any] | None = None) -> QueryProfile:
+        check_is_fitted(self)
+        return resolve_profile(self.kb_, self.profiles_, nis_code=nis_code, government=government, profile=profile)
+
+    def recommend(self, *, nis_code: str | None = None, government: str | None = None,
+                  profile: dict[str, Any] | None = None, limit: int = 10, peers: bool = True,
+                  practices: bool = True) -> RecommendationResult:
+        """Validate and resolve the request (API.md), then rank peers and practices."""
+        q = self.resolve(nis_code=nis_code, government=government, profile=profile)
+        return self.recommend_profile(q, limit=limit, peers=peers, practices=practices)
+
+    def recommend_profile(self, q: QueryProfile, *, limit: int = 10, peers: bool = True,
+                          practices: bool = True) -> RecommendationResult:
+        check_is_fitted(self)
+        started = time.perf_counter()
+        limit = max(0, min(int(limit), MAX_LIMIT))
+        ctx = RequestContext(q, kb=self.kb_, index=self.index_, profiles=self.profiles_, encoder=self.encoder_)
+        peer_list = self._rank_peers(ctx, limit) if peers and limit else []
+        practice_list = self._rank_practices(ctx, limit) if practices and limit else []
+        return RecommendationResult(peers=peer_list, practices=practice_list, profile=q,
+                                    seconds=time.perf_counter() - started)
+
+    # ranking ------------------------------------------------------------------------------------
+    def _reasons(self, ctx: RequestContext, scorers: tuple, weights: dict[str, float], parts: dict[str, np.ndarray],
+                 position: int) -> list[Reason]:
+        order = sorted((s for s in scorers if s.name in parts), key=lambda s: -weights[s.name] * float(parts[s.name][position]))
+        reasons: list[Reason] = []
+        kinds: set[str] = set()
+        for s in order:
+            if float(parts[s.name][position]) <= 0:
+                continue
+            for r in s.explain(ctx, position):
+                if r.kind not in kinds:
+                    kinds.add(r.kind)
+                    reasons.append(r)
+        return reasons[: self.n_reasons]
+
+    def _rank_practices(self, ctx: RequestContext, limit: int) -> list[Recommendation]:
+        idx, kb = self.index_, self.kb_
+        scores, parts = _combine(ctx, PRACTICE_SCORERS, self.practice_weights_)
+        mask = ~ctx.own_cases
+        pool = _top(scores, mask, max(limit * 5, 50))
+        chosen, per_lead = [], {}
+        # diversity: at most max_per_lead practices run by the same government (issue 4: not ten of one city)
+        for pos in pool:
+            case = kb.cases[idx.case_iris[pos]]
+            leads = case.leads() or list(case.participants) or [case.iri]
+            key = leads[0]
+            if per_lead.get(key, 0) >= self.max_per_lead:
+                continue
+            per_lead[key] = per_lead.get(key, 0) + 1
+            chosen.append(pos)
+            if len(chosen) == limit:
+                break
+        out = []
+        for pos in chosen:
+            case = kb.cases[idx.case_iris[pos]]
+            reasons = self._reasons(ctx, PRACTICE_SCORERS, self.practice_weights_, parts, pos)
+            if not reasons:
+                reasons = [_documented(ctx, case)]
+            out.append(Recommendation(iri=case.iri, score=round(float(scores[pos]), 4), reasons=reasons, id=case.id,
+                                      title=case.title, components={n: round(float(v[pos]), 4) for n, v in parts.items()}))
+        return out
+
+    def _rank_peers(self, ctx: RequestContext, limit: int) -> list[Recommendation]:
+        idx, kb = self.index_, self.kb_
+        scores, parts = _combine(ctx, PEER_SCORERS, self.peer_weights_)
+        mask = idx.peer_candidate.copy()
+        if ctx.self_pos is not None:
+            mask[ctx.self_pos] = False
+        out = []
+        for pos in _top(scores, mask, limit):
+            gov = kb.governments[idx.gov_iris[pos]]
+            reasons = self._reasons(ctx, PEER_SCORERS, self.peer_weights_, parts, pos)
+            if not reasons:
+                reasons = [_active(ctx, gov.iri)]
+            out.append(Recommendation(iri=gov.iri, score=round(float(scores[pos]), 4), reasons=reasons, name=gov.name,
+                                      nis_code=gov.nis_code if gov.type in ("gemeente", "centrumstad") else None,
+                                      type=gov.type, components={n: round(float(v[pos]), 4) for n, v in parts.items()}))
+        return out
+
+
+def _documented(ctx: RequestContext, case: Any) -> Reason:
+    names = [ctx.kb.governments[g].name for g in case.participants]
+    who = ", ".join(names[:2]) if names else "een lokaal bestuur"
+    return Reason("documented-practice", f"gedocumenteerde praktijk van {who}", f"documented practice of "
+                  f"{', '.join(names[:2]) if names else 'a local government'}", {"case": case.id, "governments": list(case.participants)[:2]})
+
+
+def _active(ctx: RequestContext, gov_iri: str) -> Reason:
+    n = ctx.profiles[gov_iri].cases_total
+    return Reason("active", f"neemt deel aan {cases_word(n, 'nl')}", f"takes part in {cases_word(n, 'en')}",
+                  {"government": gov_iri, "count": n})

@@ -1,0 +1,174 @@
+"""Scorers over governments (peers). Each returns a score per government in [0, 1] and reasons."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .explain import Reason, cases_word, join
+from .practices import GRAPH_REASON_MIN, TEXT_REASON_MIN, barrier_reasons, context_reasons
+from .scorers import RequestContext, minmax
+
+
+def _lead_cases_on(ctx: RequestContext, gov_iri: str, scheme: str, code: str) -> list[str]:
+    """Ids of cases the government leads or co-leads that carry ``code`` (or a narrower theme of it)."""
+    kb, out = ctx.kb, []
+    for case in kb.cases.values():
+        if case.participants.get(gov_iri) not in ("trekker", "co-trekker"):
+            continue
+        tags = case.themes if scheme == "theme" else case.instruments
+        if code in tags or (scheme == "theme" and any(
+                kb.concepts.get(("theme", t)) and kb.concepts[("theme", t)].broader == code for t in tags)):
+            out.append(case.id)
+    return out
+
+
+class PeerTopical:
+    """Demonstrated activity on the profile's themes and instruments (role-weighted, saturating)."""
+
+    name = "topical"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        t, i = ctx.theme_vector, ctx.instrument_vector
+        act = np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
+        if t.any():
+            act += 0.6 * (ctx.index.gov_themes @ t) if i.any() else ctx.index.gov_themes @ t
+        if i.any():
+            act += 0.4 * (ctx.index.gov_instruments @ i) if t.any() else ctx.index.gov_instruments @ i
+        return 1.0 - np.exp(-act)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        gov = ctx.index.gov_iris[position]
+        kb, out = ctx.kb, []
+        for scheme, weights, kind in (("theme", ctx.q.themes, "shared-theme"), ("instrument", ctx.q.instruments, "shared-instrument")):
+            best = None
+            for code in sorted(weights, key=lambda c: -weights[c])[:6]:
+                led = _lead_cases_on(ctx, gov, scheme, code)
+                if led and (best is None or len(led) > len(best[1])):
+                    best = (code, led)
+            if best:
+                code, led = best
+                n = len(led)
+                out.append(Reason(kind, f"leidt {cases_word(n, 'nl')} rond '{kb.concept_label(scheme, code, 'nl').lower()}'",
+                                  f"leads {cases_word(n, 'en')} on '{kb.concept_label(scheme, code, 'en').lower()}'",
+                                  {"scheme": scheme, "code": code, "count": n, "cases": led}))
+        return out
+
+
+class PeerFrontrunner:
+    """The front-runner gap: how much further along the peer is than the profile (learn from it)."""
+
+    name = "frontrunner"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return np.clip(ctx.index.frontrunner - ctx.q.frontrunner_score, 0.0, 1.0)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        p = ctx.profiles[ctx.index.gov_iris[position]]
+        if p.frontrunner_score <= ctx.q.frontrunner_score or (p.cases_led == 0 and not p.declarations):
+            return []
+        nl = [f"trekker van {cases_word(p.cases_led, 'nl')}"] if p.cases_led else []
+        en = [f"leads {cases_word(p.cases_led, 'en')}"] if p.cases_led else []
+        if p.has_strategy:
+            nl.append("werkt met een circulaire strategie")
+            en.append("works with a circular strategy")
+        if p.declarations:
+            nl.append(f"is lid van {join(list(p.declarations[:2]), 'nl')}")
+            en.append(f"is a member of {join(list(p.declarations[:2]), 'en')}")
+        return [Reason("frontrunner", "is verder gevorderd: " + ", ".join(nl), "is further along: " + ", ".join(en),
+                       {"government": p.iri, "cases_led": p.cases_led, "has_strategy": p.has_strategy,
+                        "declarations": list(p.declarations[:2])})]
+
+
+class PeerContext:
+    """Cooperation potential: shared border, shared association, similar size, same province and type."""
+
+    name = "context"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return ctx.context_govs
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        return context_reasons(ctx, ctx.index.gov_iris[position], about_case=False)
+
+
+class PeerBarrier:
+    """The peer runs a case that applies a remedy for one of the profile's barriers."""
+
+    name = "barrier"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        cols = ctx.barrier_positions
+        if not cols:
+            return np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
+        return ctx.gov_max(ctx.index.case_barrier[:, cols].mean(axis=1))
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        gov = ctx.index.gov_iris[position]
+        for case in sorted(ctx.kb.cases_of(gov), key=lambda c: c.participants[gov] not in ("trekker", "co-trekker")):
+            reasons = barrier_reasons(ctx, case.themes, case.instruments, case_title=case.title)
+            if reasons:
+                return [Reason(r.kind, r.text_nl, r.text_en, {**r.data, "case": case.id}) for r in reasons[:1]]
+        return []
+
+
+class _PeerText:
+    name = "text"
+
+    def case_scores(self, ctx: RequestContext) -> np.ndarray:
+        raise NotImplementedError
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        if not ctx.has_text:
+            return np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
+        return ctx.gov_max(minmax(self.case_scores(ctx)))
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        if not ctx.q.description:
+            return []
+        gov = ctx.index.gov_iris[position]
+        cs = minmax(self.case_scores(ctx))
+        best = max(ctx.kb.cases_of(gov), key=lambda c: cs[ctx.index.case_pos[c.iri]], default=None)
+        if best is None or cs[ctx.index.case_pos[best.iri]] < TEXT_REASON_MIN:
+            return []
+        return [Reason("text-match", f"case '{best.title}' sluit aan bij uw omschrijving",
+                       f"case '{best.title}' matches your description",
+                       {"case": best.id, "method": self.name, "score": round(float(cs[ctx.index.case_pos[best.iri]]), 3)})]
+
+
+class PeerSemantic(_PeerText):
+    """Dense similarity of the profile's words to the peer's best-matching case."""
+
+    name = "semantic"
+
+    def case_scores(self, ctx: RequestContext) -> np.ndarray:
+        return ctx.semantic_cases
+
+
+class PeerLexical(_PeerText):
+    """Lexical similarity of the profile's words to the peer's best-matching case."""
+
+    name = "lexical"
+
+    def case_scores(self, ctx: RequestContext) -> np.ndarray:
+        return ctx.lexical_cases
+
+
+class PeerGraph:
+    """Graph proximity of the peer to the profile (personalised PageRank)."""
+
+    name = "graph"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return ctx.ppr_govs
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        value = float(self.score(ctx)[position])
+        if value < GRAPH_REASON_MIN:
+            return []
+        return [Reason("graph-proximity", "ligt in de kennisgraaf dicht bij uw profiel (gedeelde thema's, partners of buren)",
+                       "is close to your profile in the knowledge graph (shared themes, partners or neighbours)",
+                       {"score": round(value, 3)})]
+
+
+PEER_SCORERS = (PeerTopical(), PeerBarrier(), PeerSemantic(), PeerLexical(), PeerGraph(), PeerContext(),
+                PeerFrontrunner())

@@ -1,0 +1,220 @@
+"""Scorers over cases (practices). Each returns a score per case in [0, 1] and reasons for shown ones."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .explain import Reason, cases_word, join, population_text
+from .index import row_max
+from .scorers import RequestContext, minmax
+
+TEXT_REASON_MIN = 0.6        # normalised text score above which a text match is worth saying
+GRAPH_REASON_MIN = 0.5
+
+
+def _case(ctx: RequestContext, position: int):
+    return ctx.kb.cases[ctx.index.case_iris[position]]
+
+
+def shared_concept_reasons(ctx: RequestContext, themes: list[str], instruments: list[str]) -> list[Reason]:
+    """Reasons naming the profile's themes and instruments that the given tags cover (exactly or via broader)."""
+    kb, out = ctx.kb, []
+    wanted_t = set(ctx.q.themes)
+    hit_t = [t for t in themes if t in wanted_t or kb.concepts.get(("theme", t)) and
+             kb.concepts[("theme", t)].broader in wanted_t]
+    if hit_t:
+        hit_t = sorted(hit_t, key=lambda t: -ctx.q.themes.get(t, 0))[:3]
+        nl = [kb.concept_label("theme", t, "nl") for t in hit_t]
+        en = [kb.concept_label("theme", t, "en") for t in hit_t]
+        out.append(Reason("shared-theme", f"gaat over {join(nl, 'nl')}, een thema van uw profiel",
+                          f"is about {join(en, 'en')}, a theme in your profile", {"themes": hit_t}))
+    hit_i = [i for i in instruments if i in ctx.q.instruments]
+    if hit_i:
+        hit_i = sorted(hit_i, key=lambda i: -ctx.q.instruments.get(i, 0))[:3]
+        nl = [kb.concept_label("instrument", i, "nl") for i in hit_i]
+        en = [kb.concept_label("instrument", i, "en") for i in hit_i]
+        out.append(Reason("shared-instrument", f"werkt met {join(nl, 'nl')}, een instrument van uw profiel",
+                          f"uses {join(en, 'en')}, an instrument in your profile", {"instruments": hit_i}))
+    return out
+
+
+def barrier_reasons(ctx: RequestContext, themes: list[str], instruments: list[str],
+                    case_title: str | None = None) -> list[Reason]:
+    kb, out = ctx.kb, []
+    for barrier in ctx.q.barriers:
+        for r in kb.remedies:   # sorted strongest first per barrier
+            tags = instruments if r.remedy_scheme == "instrument" else themes
+            if r.barrier == barrier and r.remedy in tags:
+                bl = (kb.concept_label("barrier", barrier, "nl"), kb.concept_label("barrier", barrier, "en"))
+                rl = (kb.concept_label(r.remedy_scheme, r.remedy, "nl"), kb.concept_label(r.remedy_scheme, r.remedy, "en"))
+                where_nl = f" in '{case_title}'" if case_title else ""
+                where_en = f" in '{case_title}'" if case_title else ""
+                out.append(Reason("addresses-barrier",
+                                  f"pakt uw drempel '{bl[0].lower()}' aan via '{rl[0].lower()}'{where_nl}",
+                                  f"addresses your barrier '{bl[1].lower()}' through '{rl[1].lower()}'{where_en}",
+                                  {"barrier": barrier, "remedy": r.remedy, "remedy_scheme": r.remedy_scheme}))
+                break
+    return out
+
+
+class PracticeTopical:
+    """Demonstrated fit: the share of the profile's themes and instruments the case covers."""
+
+    name = "topical"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        t, i = ctx.theme_vector, ctx.instrument_vector
+        st = ctx.index.case_themes @ t if t.any() else None
+        si = ctx.index.case_instruments @ i if i.any() else None
+        if st is not None and si is not None:
+            return 0.6 * st + 0.4 * si
+        if st is not None:
+            return st
+        if si is not None:
+            return si
+        return np.zeros(len(ctx.index.case_iris), dtype=np.float32)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        case = _case(ctx, position)
+        return shared_concept_reasons(ctx, case.themes, case.instruments)
+
+
+class PracticeBarrier:
+    """Barrier fit: the case applies an instrument the barrier knowledge names as a remedy."""
+
+    name = "barrier"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        cols = ctx.barrier_positions
+        if not cols:
+            return np.zeros(len(ctx.index.case_iris), dtype=np.float32)
+        return ctx.index.case_barrier[:, cols].mean(axis=1)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        case = _case(ctx, position)
+        return barrier_reasons(ctx, case.themes, case.instruments)
+
+
+class PracticeSemantic:
+    """Dense text similarity of the profile's words to the case (multilingual sentence embeddings)."""
+
+    name = "semantic"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return minmax(ctx.semantic_cases) if ctx.has_text else np.zeros(len(ctx.index.case_iris), dtype=np.float32)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        return _text_reason(ctx, position, self.score(ctx)[position], "semantic")
+
+
+class PracticeLexical:
+    """Character n-gram TF-IDF similarity of the profile's words to the case's Dutch text."""
+
+    name = "lexical"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return minmax(ctx.lexical_cases) if ctx.has_text else np.zeros(len(ctx.index.case_iris), dtype=np.float32)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        return _text_reason(ctx, position, self.score(ctx)[position], "lexical")
+
+
+def _text_reason(ctx: RequestContext, position: int, value: float, method: str) -> list[Reason]:
+    if not ctx.q.description or value < TEXT_REASON_MIN:
+        return []
+    return [Reason("text-match", "sluit inhoudelijk aan bij uw omschrijving", "matches the wording of your description",
+                   {"method": method, "score": round(float(value), 3)})]
+
+
+class PracticeGraph:
+    """Graph proximity: personalised PageRank from the profile's concepts, own government and ties."""
+
+    name = "graph"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return ctx.ppr_cases
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        value = float(self.score(ctx)[position])
+        if value < GRAPH_REASON_MIN:
+            return []
+        return [Reason("graph-proximity", "ligt in de kennisgraaf dicht bij uw profiel (gedeelde thema's, partners of buren)",
+                       "is close to your profile in the knowledge graph (shared themes, partners or neighbours)",
+                       {"score": round(value, 3)})]
+
+
+class PracticeContext:
+    """Who runs it: a neighbour, a shared association, a government of similar size or province."""
+
+    name = "context"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return row_max(ctx.index.participation_bin_t, ctx.context_govs)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        case = _case(ctx, position)
+        idx = ctx.index
+        govs = sorted(case.participants, key=lambda g: -float(ctx.context_govs[idx.gov_pos[g]]))
+        if not govs:
+            return []
+        return context_reasons(ctx, govs[0], about_case=True)
+
+
+def context_reasons(ctx: RequestContext, gov_iri: str, *, about_case: bool) -> list[Reason]:
+    """Why a government is near the profile: border, association, size, province (facts in ``data``)."""
+    idx, kb, q = ctx.index, ctx.kb, ctx.q
+    pos = idx.gov_pos[gov_iri]
+    name = kb.governments[gov_iri].name
+    out: list[Reason] = []
+    lead_nl = f"{name} doet mee en " if about_case else ""
+    lead_en = f"{name} takes part and " if about_case else ""
+    if ctx.neighbour_vector[pos] > 0:
+        out.append(Reason("neighbour", f"{lead_nl}grenst aan uw gemeente", f"{lead_en}borders your municipality",
+                          {"government": gov_iri}))
+    if ctx.association_vector[pos] > 0:
+        if gov_iri in q.memberships:
+            out.append(Reason("shared-association", f"{name}, waarvan u lid bent, doet mee" if about_case else
+                              f"u bent lid van {name}", f"{name}, of which you are a member, takes part" if about_case
+                              else f"you are a member of {name}", {"government": gov_iri, "association": gov_iri}))
+        else:
+            theirs = {m.org: m.name for m in kb.memberships.get(gov_iri, [])}
+            shared = [o for o in q.memberships if o in theirs]
+            if shared:
+                out.append(Reason("shared-association", f"{lead_nl}zit net als u in {theirs[shared[0]]}",
+                                  f"{lead_en}is, like you, a member of {theirs[shared[0]]}",
+                                  {"government": gov_iri, "association": shared[0]}))
+    pop = kb.governments[gov_iri].population
+    if ctx.size_vector[pos] >= 0.7 and pop:
+        out.append(Reason("similar-size", f"{name} heeft een vergelijkbare grootte ({population_text(pop, 'nl')})",
+                          f"{name} is of similar size ({population_text(pop, 'en')})",
+                          {"government": gov_iri, "population": pop, "profile_population": q.population}))
+    if not out and ctx.province_vector[pos] > 0:
+        out.append(Reason("same-province", f"{name} ligt in uw provincie {q.province}",
+                          f"{name} is in your province, {q.province}", {"government": gov_iri, "province": q.province}))
+    return out
+
+
+class PracticeFrontrunner:
+    """Who leads it: evidence-rich front-runners are the governments worth learning from."""
+
+    name = "frontrunner"
+
+    def score(self, ctx: RequestContext) -> np.ndarray:
+        return row_max(ctx.index.lead_bin_t, ctx.index.frontrunner)
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
+        case = _case(ctx, position)
+        leads = case.leads()
+        if not leads:
+            return []
+        best = max(leads, key=lambda g: ctx.profiles[g].frontrunner_score)
+        p = ctx.profiles[best]
+        if p.cases_led < 2:
+            return []
+        return [Reason("frontrunner", f"getrokken door {p.name}, trekker van {cases_word(p.cases_led, 'nl')} in de graaf",
+                       f"led by {p.name}, which leads {cases_word(p.cases_led, 'en')} in the graph",
+                       {"government": best, "cases_led": p.cases_led})]
+
+
+PRACTICE_SCORERS = (PracticeTopical(), PracticeBarrier(), PracticeSemantic(), PracticeLexical(), PracticeGraph(),
+                    PracticeContext(), PracticeFrontrunner())

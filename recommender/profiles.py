@@ -1,0 +1,230 @@
+"""Government profiles derived from the graph, and request profiles resolved against it.
+
+``load_profiles(store)`` is the public entry point the CoP planner shares: one
+:class:`GovernmentProfile` per government, keyed by IRI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.store import GraphStore
+
+from .errors import InvalidProfile, UnknownGovernment
+from .knowledge import ROLE_WEIGHT, KnowledgeBase, load_knowledge
+
+# evidence behind the front-runner score (issue 4: "cases led, strategy, declarations")
+STRATEGY_INSTRUMENT = "beleidsstrategie"
+STRATEGY_BONUS = 1.5
+DECLARATION_BONUS = 1.0
+FRONTRUNNER_SCALE = 3.0      # raw evidence 3 (e.g. three cases led) maps to 1 - 1/e = 0.63
+# what a stated maturity says about the front-runner score, for profiles without graph evidence
+MATURITY_FRONTRUNNER = {1: 0.0, 2: 0.05, 3: 0.3, 4: 0.6, 5: 0.8}
+SMALL_POPULATION = 20_000    # "kleine gemeente" in the seed's sense and in cases_more.yaml's selection
+
+
+@dataclass
+class GovernmentProfile:
+    """What the graph says about one government, in the terms a recommender and a CoP planner need."""
+
+    iri: str
+    name: str
+    type: str
+    nis_code: str | None = None
+    province: str | None = None
+    province_iri: str | None = None
+    population: int | None = None
+    neighbours: tuple[str, ...] = ()
+    memberships: tuple[str, ...] = ()          # IRIs of associations and collaborations it belongs to
+    theme_weights: dict[str, float] = field(default_factory=dict)
+    instrument_weights: dict[str, float] = field(default_factory=dict)
+    cases_led: int = 0
+    cases_total: int = 0
+    has_strategy: bool = False
+    declarations: tuple[str, ...] = ()         # names of collaborations/declarations it signed or joined
+    frontrunner_score: float = 0.0
+    maturity: str | None = None                # estimated maturity code (concepts.yaml: maturity)
+    maturity_from_evidence: bool = False
+    former: bool = False
+
+
+def _frontrunner(raw: float) -> float:
+    return 1.0 - math.exp(-raw / FRONTRUNNER_SCALE)
+
+
+def derive_profiles(kb: KnowledgeBase) -> dict[str, GovernmentProfile]:
+    """One profile per government of ``kb``, keyed by IRI."""
+    themes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    instruments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    led: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    weight: dict[str, float] = defaultdict(float)
+    strategy: set[str] = set()
+    for case in kb.cases.values():
+        for gov, role in case.participants.items():
+            w = ROLE_WEIGHT.get(role, 0.3)
+            total[gov] += 1
+            weight[gov] += w
+            if role in ("trekker", "co-trekker"):
+                led[gov] += 1
+                if STRATEGY_INSTRUMENT in case.instruments:
+                    strategy.add(gov)
+            for t in case.themes:
+                themes[gov][t] += w
+            for i in case.instruments:
+                instruments[gov][i] += w
+    provinces = {kb.province_name(g.iri): g.iri for g in kb.governments.values() if g.type == "provincie"}
+    member_provinces: dict[str, list[str]] = defaultdict(list)
+    for member, ms in kb.memberships.items():
+        g = kb.governments.get(member)
+        if g is not None and g.province_iri:
+            for m in ms:
+                member_provinces[m.org].append(g.province_iri)
+    profiles = {}
+    for iri, g in kb.governments.items():
+        province_iri = iri if g.type == "provincie" else g.province_iri
+        if province_iri is None:
+            # a POM or association: the province in its name ("POM Limburg"), else most of its members'
+            named = [p for p in provinces if p and g.name.endswith(p)]
+            if named:
+                province_iri = provinces[named[0]]
+            elif member_provinces.get(iri):
+                counts = defaultdict(int)
+                for p in member_provinces[iri]:
+                    counts[p] += 1
+                best = max(counts, key=lambda p: (counts[p], p))
+                if counts[best] * 2 > len(member_provinces[iri]):
+                    province_iri = best
+        mships = kb.memberships.get(iri, [])
+        declarations = tuple(sorted(m.name for m in mships if m.kind == "collaboration"))
+        raw = weight[iri] + (STRATEGY_BONUS if iri in strategy else 0.0) + DECLARATION_BONUS * len(declarations)
+        has_evidence = raw > 0
+        if iri in strategy and declarations:
+            maturity = "strategisch-extern"
+        elif iri in strategy or (declarations and led[iri]):
+            maturity = "strategisch-intern"
+        elif has_evidence:
+            maturity = "actief"
+        else:
+            maturity = "verkennend"    # the seed's late majority (65 %) is the prior without evidence
+        profiles[iri] = GovernmentProfile(
+            iri=iri, name=g.name, type=g.type, nis_code=g.nis_code,
+            province=kb.province_name(province_iri), province_iri=province_iri, population=g.population,
+            neighbours=tuple(sorted(kb.neighbours.get(iri, ()))), memberships=tuple(sorted(m.org for m in mships)),
+            theme_weights=dict(themes[iri]), instrument_weights=dict(instruments[iri]),
+            cases_led=led[iri], cases_total=total[iri], has_strategy=iri in strategy, declarations=declarations,
+            frontrunner_score=round(_frontrunner(raw), 4), maturity=maturity, maturity_from_evidence=has_evidence,
+            former=g.former)
+    return profiles
+
+
+def load_profiles(store: GraphStore) -> dict[str, GovernmentProfile]:
+    """Profiles of every government in the store, keyed by IRI (shared with the CoP planner)."""
+    return derive_profiles(load_knowledge(store))
+
+
+@dataclass
+class QueryProfile:
+    """A request's profile, resolved: graph facts (if any) overridden by the request's fields."""
+
+    iri: str | None = None
+    nis_code: str | None = None
+    name: str | None = None
+    type: str | None = None
+    province: str | None = None
+    population: int | None = None
+    maturity: str | None = None
+    themes: dict[str, float] = field(default_factory=dict)
+    instruments: dict[str, float] = field(default_factory=dict)
+    barriers: list[str] = field(default_factory=list)
+    drivers: list[str] = field(default_factory=list)
+    description: str = ""
+    neighbours: tuple[str, ...] = ()
+    memberships: tuple[str, ...] = ()
+    frontrunner_score: float = 0.0
+    stated_themes: bool = False                # the request named themes (they outrank graph history)
+
+    @property
+    def small(self) -> bool:
+        return self.population is not None and self.population < SMALL_POPULATION
+
+
+PROFILE_FIELDS = ("name", "government_type", "province", "population", "maturity", "themes", "instruments",
+                  "barriers", "drivers", "description")
+_CODE_FIELDS = {"themes": "theme", "instruments": "instrument", "barriers": "barrier", "drivers": "driver"}
+
+
+def _check_codes(kb: KnowledgeBase, fieldname: str, scheme: str, codes: list[str]) -> list[str]:
+    known = {code for (s, code) in kb.concepts if s == scheme}
+    for code in codes:
+        if code not in known:
+            raise InvalidProfile(f"profile.{fieldname}", f"unknown {scheme} code {code!r}")
+    return list(dict.fromkeys(codes))
+
+
+def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *, nis_code: str | None = None,
+                    government: str | None = None, profile: dict[str, Any] | None = None) -> QueryProfile:
+    """Validate a request (API.md) and merge it over the graph's profile of ``nis_code``/``government``."""
+    fields = {k: v for k, v in (profile or {}).items() if v not in (None, "", [])}
+    base: GovernmentProfile | None = None
+    if nis_code is not None:
+        iri = kb.by_nis().get(str(nis_code))
+        if iri is None:
+            raise UnknownGovernment("nis_code", f"no municipality with NIS code {nis_code!r}")
+        base = profiles[iri]
+    elif government is not None:
+        if government not in profiles:
+            raise UnknownGovernment("government", f"no government {government!r}")
+        base = profiles[government]
+    informative = set(fields) - {"name"}
+    if base is None and not informative:
+        raise InvalidProfile("profile", "empty profile: give a nis_code, codes (themes, instruments, barriers, "
+                                        "drivers), context (province, population, government_type) or a description")
+    q = QueryProfile()
+    if base is not None:
+        q = QueryProfile(iri=base.iri, nis_code=base.nis_code, name=base.name, type=base.type, province=base.province,
+                         population=base.population, maturity=base.maturity, themes=dict(base.theme_weights),
+                         instruments=dict(base.instrument_weights), neighbours=base.neighbours,
+                         memberships=base.memberships, frontrunner_score=base.frontrunner_score)
+    if "government_type" in fields:
+        q.type = _check_codes(kb, "government_type", "government_type", [fields["government_type"]])[0]
+    if "province" in fields:
+        provinces = {kb.province_name(g.iri): g.iri for g in kb.governments.values() if g.type == "provincie"}
+        name = str(fields["province"]).removeprefix("Provincie ").strip()
+        if name not in provinces:
+            raise InvalidProfile("profile.province", f"unknown province {fields['province']!r}; "
+                                                     f"expected one of {sorted(p for p in provinces if p)}")
+        q.province = name
+    if "population" in fields:
+        pop = fields["population"]
+        if not isinstance(pop, int) or isinstance(pop, bool) or pop < 0:
+            raise InvalidProfile("profile.population", "must be a non-negative integer")
+        q.population = pop
+    if "maturity" in fields:
+        q.maturity = _check_codes(kb, "maturity", "maturity", [fields["maturity"]])[0]
+        if base is None or not base.frontrunner_score:
+            level = kb.concepts[("maturity", q.maturity)].level or 2
+            q.frontrunner_score = MATURITY_FRONTRUNNER.get(int(level), 0.05)
+    for fieldname, scheme in _CODE_FIELDS.items():
+        if fieldname not in fields:
+            continue
+        codes = _check_codes(kb, fieldname, scheme, list(fields[fieldname]))
+        if fieldname == "themes":
+            # stated interests count as much as a case led, on top of what the graph shows
+            q.themes = {**{c: 0.5 * w for c, w in q.themes.items()}, **{c: q.themes.get(c, 0) + 2.0 for c in codes}}
+            q.stated_themes = True
+        elif fieldname == "instruments":
+            q.instruments = {**{c: 0.5 * w for c, w in q.instruments.items()},
+                             **{c: q.instruments.get(c, 0) + 2.0 for c in codes}}
+        elif fieldname == "barriers":
+            q.barriers = codes
+        else:
+            q.drivers = codes
+    if "description" in fields:
+        q.description = str(fields["description"])[:5000]
+    if "name" in fields:
+        q.name = str(fields["name"])
+    return q

@@ -1,0 +1,201 @@
+"""The request context shared by all scorers, and the scorer interface.
+
+A scorer turns a request into one score per candidate (in [0, 1]) and, for the few candidates that
+are shown, into reasons. Signals that several scorers need (query embedding, lexical similarity,
+PageRank, context similarity) are computed once per request and cached on the context.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Protocol
+
+import numpy as np
+
+from .encoders import Encoder
+from .explain import Reason
+from .index import BROADER_SHARE, RecommenderIndex, row_max
+from .knowledge import KnowledgeBase
+from .profiles import GovernmentProfile, QueryProfile
+from .text import query_text
+
+# context similarity of two governments (peers and the governments behind a practice)
+CONTEXT_WEIGHTS = {"neighbour": 0.35, "association": 0.25, "size": 0.2, "province": 0.15, "type": 0.05}
+SIZE_DECAY = 2.0            # a tenfold population difference keeps e^-2 = 0.14 of the size similarity
+NEAR_FACTOR_LARGE = 0.6     # border and association ties matter most for small municipalities (seed §07)
+
+
+def minmax(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x
+    lo, hi = float(x.min()), float(x.max())
+    if hi - lo <= 1e-9:
+        return np.zeros_like(x)
+    return (x - lo) / (hi - lo)
+
+
+class RequestContext:
+    """One request against a fitted index; expensive signals are computed on first use."""
+
+    def __init__(self, q: QueryProfile, *, kb: KnowledgeBase, index: RecommenderIndex,
+                 profiles: dict[str, GovernmentProfile], encoder: Encoder) -> None:
+        self.q, self.kb, self.index, self.profiles, self.encoder = q, kb, index, profiles, encoder
+        self.self_pos = index.gov_pos.get(q.iri) if q.iri else None
+
+    def _concept_vector(self, weights: dict[str, float], codes: list[str], narrower: bool) -> np.ndarray:
+        v = np.zeros(len(codes), dtype=np.float32)
+        pos = {c: i for i, c in enumerate(codes)}
+        for code, w in weights.items():
+            if code in pos:
+                v[pos[code]] += w
+        if narrower:
+            # an interest in a broad theme is partly an interest in its narrower themes
+            for child, parent in self.index.theme_broader.items():
+                if parent in weights and child in pos:
+                    v[pos[child]] = max(v[pos[child]], BROADER_SHARE * weights[parent])
+        return v
+
+    @cached_property
+    def theme_vector(self) -> np.ndarray:
+        v = self._concept_vector(self.q.themes, self.index.themes, narrower=True)
+        return v / v.sum() if v.sum() > 0 else v
+
+    @cached_property
+    def instrument_vector(self) -> np.ndarray:
+        v = self._concept_vector(self.q.instruments, self.index.instruments, narrower=False)
+        return v / v.sum() if v.sum() > 0 else v
+
+    @cached_property
+    def barrier_positions(self) -> list[int]:
+        pos = {b: i for i, b in enumerate(self.index.barriers)}
+        return [pos[b] for b in self.q.barriers if b in pos]
+
+    @cached_property
+    def text(self) -> str:
+        return query_text(self.q, self.kb)
+
+    @cached_property
+    def has_text(self) -> bool:
+        return bool(self.text.strip())
+
+    @cached_property
+    def query_vector(self) -> np.ndarray:
+        return self.encoder.encode([self.text])[0]
+
+    @cached_property
+    def semantic_cases(self) -> np.ndarray:
+        if not self.has_text or self.index.case_vectors.shape[0] == 0:
+            return np.zeros(len(self.index.case_iris), dtype=np.float32)
+        return np.clip(self.index.case_vectors @ self.query_vector, 0.0, 1.0)
+
+    @cached_property
+    def lexical_cases(self) -> np.ndarray:
+        return self.index.lexical.similarity(self.text)
+
+    @cached_property
+    def ppr(self) -> np.ndarray:
+        from .graph import concept_node
+
+        seeds: dict[str, float] = {}
+        for code, w in self.q.themes.items():
+            seeds[concept_node("theme", code)] = w
+        for code, w in self.q.instruments.items():
+            seeds[concept_node("instrument", code)] = w
+        for b in self.q.barriers:
+            seeds[concept_node("barrier", b)] = 1.0
+        if self.q.iri:
+            seeds[self.q.iri] = max(1.0, sum(seeds.values()) * 0.5)
+        for org in self.q.memberships:
+            seeds[org] = 0.3
+        for n in self.q.neighbours:
+            seeds[n] = 0.2
+        return self.index.ppr.run(seeds)
+
+    def _ppr_at(self, positions: np.ndarray) -> np.ndarray:
+        vals = np.where(positions >= 0, self.ppr[np.maximum(positions, 0)], 0.0).astype(np.float32)
+        return vals / vals.max() if vals.size and vals.max() > 0 else vals
+
+    @cached_property
+    def ppr_cases(self) -> np.ndarray:
+        # the profile's own cases hold most of the walk's mass; scale by what can be recommended
+        return self._ppr_at(np.where(self.own_cases, -1, self.index.ppr_case_pos))
+
+    @cached_property
+    def ppr_govs(self) -> np.ndarray:
+        positions = self.index.ppr_gov_pos.copy()
+        if self.self_pos is not None:
+            positions[self.self_pos] = -1
+        return self._ppr_at(positions)
+
+    # context similarity -------------------------------------------------------------------------
+    @cached_property
+    def neighbour_vector(self) -> np.ndarray:
+        v = np.zeros(len(self.index.gov_iris), dtype=np.float32)
+        for n in self.q.neighbours:
+            if n in self.index.gov_pos:
+                v[self.index.gov_pos[n]] = 1.0
+        return v
+
+    @cached_property
+    def association_vector(self) -> np.ndarray:
+        """1 for governments that share an association with the profile, or are one it belongs to."""
+        idx = self.index
+        org_pos = {o: i for i, o in enumerate(idx.org_iris)}
+        cols = [org_pos[o] for o in self.q.memberships if o in org_pos]
+        v = np.zeros(len(idx.gov_iris), dtype=np.float32)
+        if cols:
+            v = np.asarray((idx.membership[:, cols].sum(axis=1) > 0)).ravel().astype(np.float32)
+        for o in self.q.memberships:
+            if o in idx.gov_pos:
+                v[idx.gov_pos[o]] = 1.0
+        return v
+
+    @cached_property
+    def size_vector(self) -> np.ndarray:
+        if not self.q.population:
+            return np.zeros(len(self.index.gov_iris), dtype=np.float32)
+        diff = np.abs(self.index.log_population - math.log10(self.q.population))
+        return np.nan_to_num(np.exp(-SIZE_DECAY * diff), nan=0.0).astype(np.float32)
+
+    @cached_property
+    def province_vector(self) -> np.ndarray:
+        if not self.q.province or self.q.province not in self.index.province_names:
+            return np.zeros(len(self.index.gov_iris), dtype=np.float32)
+        return (self.index.province == self.index.province_names.index(self.q.province)).astype(np.float32)
+
+    @cached_property
+    def type_vector(self) -> np.ndarray:
+        if not self.q.type or self.q.type not in self.index.type_names:
+            return np.zeros(len(self.index.gov_iris), dtype=np.float32)
+        return (self.index.gov_type == self.index.type_names.index(self.q.type)).astype(np.float32)
+
+    @cached_property
+    def context_govs(self) -> np.ndarray:
+        near = 1.0 if (self.q.population is None or self.q.small) else NEAR_FACTOR_LARGE
+        w = CONTEXT_WEIGHTS
+        return (w["neighbour"] * near * self.neighbour_vector + w["association"] * near * self.association_vector
+                + w["size"] * self.size_vector + w["province"] * self.province_vector + w["type"] * self.type_vector)
+
+    @cached_property
+    def own_cases(self) -> np.ndarray:
+        """Cases the profile's own government takes part in: known already, so never recommended."""
+        mask = np.zeros(len(self.index.case_iris), dtype=bool)
+        if self.self_pos is not None:
+            row = self.index.participation_bin.getrow(self.self_pos)
+            mask[row.indices] = True
+        return mask
+
+    def gov_max(self, case_values: np.ndarray) -> np.ndarray:
+        """Per government, the best value over the cases it takes part in."""
+        return row_max(self.index.participation_bin, case_values.astype(np.float32))
+
+
+class Scorer(Protocol):
+    """A small, composable scoring rule: one score per candidate plus reasons for shown candidates."""
+
+    name: str
+
+    def score(self, ctx: RequestContext) -> np.ndarray: ...
+
+    def explain(self, ctx: RequestContext, position: int) -> list[Reason]: ...

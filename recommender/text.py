@@ -1,0 +1,68 @@
+"""Texts of cases and profiles, and the lexical (character n-gram TF-IDF) index over Dutch text.
+
+Char n-grams (``char_wb`` 3-5) because Dutch compounds (restafval, bouwmaterialen) defeat word
+tokens: the research report measured nDCG@5 0.563 for char n-grams vs 0.335 for word BM25, and the
+lexical side works best on a Dutch text of every case (0.762 hybrid with USE).
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from .knowledge import Case, KnowledgeBase
+from .profiles import QueryProfile
+
+
+def case_text(case: Case, kb: KnowledgeBase) -> str:
+    """The Dutch text a case is matched on: title, summary and the labels of its concepts."""
+    labels = [kb.concept_label("theme", t) for t in case.themes] + \
+             [kb.concept_label("instrument", i) for i in case.instruments]
+    return " . ".join(p for p in (case.title, case.summary_nl or case.summary_en, ", ".join(labels)) if p)
+
+
+def query_text(q: QueryProfile, kb: KnowledgeBase) -> str:
+    """The text a profile is matched on: its description, then the Dutch labels of what it asked for.
+
+    Graph-derived theme history is left out when the request states its own interests: the words
+    should say what the user wants now, the topical scorer already covers the history.
+    """
+    parts = [q.description] if q.description else []
+    themes = sorted(q.themes, key=lambda c: -q.themes[c])[:4]
+    instruments = sorted(q.instruments, key=lambda c: -q.instruments[c])[:4]
+    parts += [kb.concept_label("theme", t) for t in themes]
+    parts += [kb.concept_label("instrument", i) for i in instruments]
+    parts += [kb.concept_label("barrier", b) for b in q.barriers]
+    parts += [kb.concept_label("driver", d) for d in q.drivers]
+    return " . ".join(parts)
+
+
+class LexicalIndex(BaseEstimator):
+    """TF-IDF over character n-grams; ``similarity(text)`` gives cosine similarity to every document."""
+
+    def __init__(self, *, ngram_range: tuple[int, int] = (3, 5), min_df: int = 1, max_features: int | None = 200_000) -> None:
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def fit(self, documents: list[str], y: None = None) -> Self:
+        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True,
+                                           strip_accents="unicode", lowercase=True, min_df=self.min_df,
+                                           max_features=self.max_features, dtype=np.float32)
+        matrix = self.vectorizer_.fit_transform(documents)
+        # documents x terms, transposed once so a query costs one sparse product
+        self.matrix_t_ = sparse.csr_matrix(matrix.T, dtype=np.float32)
+        self.n_documents_ = matrix.shape[0]
+        return self
+
+    def similarity(self, text: str) -> np.ndarray:
+        check_is_fitted(self)
+        if not text.strip():
+            return np.zeros(self.n_documents_, dtype=np.float32)
+        vec = self.vectorizer_.transform([text])
+        return np.asarray((vec @ self.matrix_t_).toarray()).ravel()

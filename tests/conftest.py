@@ -1,0 +1,44 @@
+"""Shared fixtures: the real graph is built once per test session into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kg.build import BuildReport, build
+from kg.namespaces import DEFAULT_BASE_IRI
+from kg.store import GraphStore
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings come from KRINGLOOP_* variables; none may leak into or between tests."""
+    for key in list(os.environ):
+        if key.startswith("KRINGLOOP_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def built_graph(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    """The real graph from data/, built and validated once per session."""
+    out = tmp_path_factory.mktemp("build")
+    return build(DATA_DIR, out, base_iri=DEFAULT_BASE_IRI)
+
+
+@pytest.fixture(scope="session")
+def build_dir(built_graph: BuildReport) -> Path:
+    return Path(built_graph.store_path).parent
+
+
+@pytest.fixture(scope="session")
+def graph_store(built_graph: BuildReport) -> GraphStore:
+    """The built store, opened read-only (shared by the session's tests)."""
+    return GraphStore.open(Path(built_graph.store_path))
