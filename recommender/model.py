@@ -27,6 +27,7 @@ PRACTICE_WEIGHTS = {"topical": 1.0, "barrier": 0.6, "semantic": 0.8, "lexical": 
 PEER_WEIGHTS = {"topical": 1.0, "barrier": 0.4, "semantic": 0.4, "lexical": 0.3, "graph": 0.4,
                 "context": 0.8, "frontrunner": 0.6}
 MAX_LIMIT = 100
+VAGUE_REASONS = frozenset({"graph-proximity"})
 
 
 @dataclass
@@ -144,6 +145,8 @@ class Recommender(BaseEstimator):
                 if r.kind not in kinds:
                     kinds.add(r.kind)
                     reasons.append(r)
+        # a vague reason only fills a slot the concrete ones leave free
+        reasons.sort(key=lambda r: r.kind in VAGUE_REASONS)
         return reasons[: self.n_reasons]
 
     def _rank_practices(self, ctx: RequestContext, limit: int) -> list[Recommendation]:

@@ -5,3 +5,5 @@ from __future__ import annotations
 from . import graph, serve
 
 COMMANDS = [graph, serve]
+from . import recommend  # noqa: E402
+COMMANDS.append(recommend)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from . import health
+from . import health, ontology
 
-ROUTERS: list[Callable[[FastAPI], None]] = [health.register]
+ROUTERS: list[Callable[[FastAPI], None]] = [health.register, ontology.register]
+from . import recommendations  # noqa: E402
+ROUTERS.append(recommendations.register)

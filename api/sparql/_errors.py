@@ -9,6 +9,7 @@
           +-- QueryTimeout        503  stopped at the deadline; the worker was killed and replaced
           +-- QueryAborted        503  the worker died (memory limit) while running the query
           +-- Overloaded          503  every slot busy; comes with Retry-After
+          +-- QueryFailed         500  the engine failed on a query it accepted
 """
 
 from __future__ import annotations
@@ -49,3 +50,7 @@ class Overloaded(SparqlError):
 
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+
+
+class QueryFailed(SparqlError):
+    status = 500

@@ -1,0 +1,123 @@
+"""``POST /api/v1/recommendations`` (API.md) and the per-government peers and practices endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from recommender import InvalidProfile, LazyEncoder, Recommendation, Recommender, UnknownGovernment, load_knowledge
+
+from ..errors import error_body
+
+router = APIRouter(prefix="/api/v1", tags=["recommendations"])
+
+
+class ProfileIn(BaseModel):
+    """A government's profile; every field optional, codes from concepts.yaml."""
+
+    name: str | None = None
+    government_type: str | None = None
+    province: str | None = None
+    population: int | None = Field(default=None, ge=0)
+    maturity: str | None = None
+    themes: list[str] = []
+    instruments: list[str] = []
+    barriers: list[str] = []
+    drivers: list[str] = []
+    description: str | None = Field(default=None, max_length=5000)
+
+
+class RecommendationRequest(BaseModel):
+    nis_code: str | None = Field(default=None, pattern=r"^\d{5}$")
+    profile: ProfileIn | None = None
+    limit: int = Field(default=10, ge=1, le=100)
+
+
+class ReasonOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    kind: str
+    text_nl: str
+    text_en: str
+    data: dict[str, Any] = {}
+
+
+class PeerOut(BaseModel):
+    iri: str
+    nis_code: str | None
+    name: str
+    type: str | None = None
+    score: float
+    reasons: list[ReasonOut]
+
+
+class PracticeOut(BaseModel):
+    iri: str
+    id: str
+    title: str
+    score: float
+    reasons: list[ReasonOut]
+
+
+class RecommendationsOut(BaseModel):
+    peers: list[PeerOut]
+    practices: list[PracticeOut]
+
+    @classmethod
+    def from_domain(cls, peers: list[Recommendation], practices: list[Recommendation]) -> RecommendationsOut:
+        return cls(peers=[PeerOut(iri=p.iri, nis_code=p.nis_code, name=p.name or "", type=p.type, score=p.score,
+                                  reasons=[ReasonOut(**r.as_dict()) for r in p.reasons]) for p in peers],
+                   practices=[PracticeOut(iri=p.iri, id=p.id or "", title=p.title or "", score=p.score,
+                                          reasons=[ReasonOut(**r.as_dict()) for r in p.reasons]) for p in practices])
+
+
+def get_recommender(request: Request) -> Recommender:
+    return request.app.state.recommender
+
+
+RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
+
+
+@router.post("/recommendations", response_model=RecommendationsOut)
+def recommend(body: RecommendationRequest, rec: RecommenderDep) -> RecommendationsOut:
+    """Peers and practices for a government profile, each with reasons in Dutch and English."""
+    result = rec.recommend(nis_code=body.nis_code, profile=body.profile.model_dump() if body.profile else None,
+                           limit=body.limit)
+    return RecommendationsOut.from_domain(result.peers, result.practices)
+
+
+@router.get("/governments/{nis_code}/peers", response_model=list[PeerOut])
+def read_peers(nis_code: str, rec: RecommenderDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> list[PeerOut]:
+    """Peers a municipality can learn from or cooperate with."""
+    result = rec.recommend(nis_code=nis_code, limit=limit, practices=False)
+    return RecommendationsOut.from_domain(result.peers, []).peers
+
+
+@router.get("/governments/{nis_code}/practices", response_model=list[PracticeOut])
+def read_practices(nis_code: str, rec: RecommenderDep,
+                   limit: Annotated[int, Query(ge=1, le=100)] = 10) -> list[PracticeOut]:
+    """Practices a municipality could take up, excluding its own."""
+    result = rec.recommend(nis_code=nis_code, limit=limit, peers=False)
+    return RecommendationsOut.from_domain([], result.practices).practices
+
+
+def _fit(app: FastAPI) -> None:
+    # the model loads on first use, offline ("hashing" is the model-free encoder used by tests)
+    encoder = LazyEncoder(app.state.settings.embedding_model)
+    app.state.recommender = Recommender(encoder=encoder).fit(load_knowledge(app.state.store))
+
+
+def register(app: FastAPI) -> None:
+    app.include_router(router)
+    app.state.startup_hooks.append(_fit)
+
+    async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+        # an unknown government in a URL path is a missing resource; in a request body, invalid input
+        status = 404 if isinstance(exc, UnknownGovernment) and request.method == "GET" else 422
+        field = getattr(exc, "field", "")
+        return JSONResponse(error_body(str(exc), status, errors=[{"field": field, "message": str(exc)}]),
+                            status_code=status)
+
+    app.add_exception_handler(InvalidProfile, _invalid)

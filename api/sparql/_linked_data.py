@@ -1,0 +1,160 @@
+"""Linked Data: what the graph says about one IRI, as RDF or as a readable page.
+
+Lookups use the store's triple index directly (no SPARQL), bounded by ``limit``, so they are cheap
+enough to run in the web process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ._serializers import write_triples
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+LABEL_PROPERTIES = (SKOS_PREF_LABEL, RDFS_LABEL, DCTERMS_TITLE)
+LANGUAGE_ORDER = ("nl", "en", "")
+
+
+@dataclass(frozen=True)
+class Description:
+    """The triples about the resources of one document, and what is known to point at them."""
+
+    iris: tuple[str, ...]
+    triples: list[ox.Triple]
+    incoming: list[ox.Triple]
+    truncated: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.triples)
+
+
+def describe(store: ox.Store, iris: list[str], *, limit: int = 5000, incoming_limit: int = 200) -> Description:
+    """Triples with each IRI as subject (every graph, duplicates dropped), plus the blank nodes they reach."""
+    seen: set[ox.Triple] = set()
+    triples: list[ox.Triple] = []
+    pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(i) for i in iris]
+    visited: set[ox.NamedNode | ox.BlankNode] = set()
+    truncated = False
+    while pending and not truncated:
+        subject = pending.pop(0)
+        if subject in visited:
+            continue
+        visited.add(subject)
+        for quad in store.quads_for_pattern(subject, None, None, None):
+            triple = quad.triple
+            if triple in seen:
+                continue
+            if len(triples) >= limit:
+                truncated = True
+                break
+            seen.add(triple)
+            triples.append(triple)
+            if isinstance(triple.object, ox.BlankNode):
+                pending.append(triple.object)
+    incoming: list[ox.Triple] = []
+    if len(iris) == 1:
+        for quad in store.quads_for_pattern(None, None, ox.NamedNode(iris[0]), None):
+            if len(incoming) >= incoming_limit:
+                break
+            if quad.triple not in incoming:
+                incoming.append(quad.triple)
+    return Description(iris=tuple(iris), triples=triples, incoming=incoming, truncated=truncated)
+
+
+def subjects_with_prefix(store: ox.Store, graph: str, prefix: str) -> list[str]:
+    """IRIs in ``graph`` that start with ``prefix`` and are the subject of something (e.g. ontology terms)."""
+    found = {q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+             if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix)}
+    return sorted(found)
+
+
+def label_of(store: ox.Store, term: ox.NamedNode | ox.BlankNode) -> str | None:
+    """The best label: skos:prefLabel, rdfs:label or dcterms:title, Dutch first, then English, then any."""
+    best: tuple[int, int, str] | None = None
+    for rank, prop in enumerate(LABEL_PROPERTIES):
+        for quad in store.quads_for_pattern(term, prop, None, None):
+            if not isinstance(quad.object, ox.Literal):
+                continue
+            language = quad.object.language or ""
+            order = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
+            candidate = (order, rank, quad.object.value)
+            if best is None or candidate < best:
+                best = candidate
+    return best[2] if best else None
+
+
+def to_rdf(description: Description, fmt: str, *, prefixes: dict[str, str]) -> bytes:
+    return write_triples(description.triples, fmt, prefixes=prefixes)
+
+
+class HtmlRenderer:
+    """Renders a description with api/templates/ld_resource.html; links under the base stay on this site."""
+
+    def __init__(self, *, base_iri: str, template_dir: Path = TEMPLATE_DIR) -> None:
+        self.base_iri = base_iri
+        self.env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=select_autoescape(["html"]))
+
+    def local_path(self, iri: str) -> str | None:
+        """The path on this server that serves ``iri``, or None for IRIs outside the base."""
+        kl_def = "https://w3id.org/kringloop/def"
+        if iri.startswith(self.base_iri):
+            return "/" + iri[len(self.base_iri):]
+        if iri.startswith(kl_def):
+            return "/def" + iri[len(kl_def):]
+        return None
+
+    def render(self, store: ox.Store, description: Description, *, title_iri: str,
+               prefixes: dict[str, str]) -> str:
+        labels: dict[str, str | None] = {}
+
+        def view(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:
+            if isinstance(term, ox.NamedNode):
+                if term.value not in labels:
+                    labels[term.value] = label_of(store, term)
+                return {"kind": "iri", "iri": term.value, "href": self.local_path(term.value) or term.value,
+                        "label": labels[term.value], "short": _shorten(term.value, prefixes)}
+            if isinstance(term, ox.BlankNode):
+                return {"kind": "bnode", "text": f"_:{term.value}"}
+            if isinstance(term, ox.Literal):
+                datatype = term.datatype.value
+                return {"kind": "literal", "text": term.value, "language": term.language,
+                        "datatype": None if term.language or datatype.endswith("#string")
+                        else _shorten(datatype, prefixes)}
+            return {"kind": "literal", "text": str(term), "language": None, "datatype": None}
+
+        by_subject: dict[str, list[dict]] = {}
+        for triple in sorted(description.triples, key=_sort_key):
+            key = str(triple.subject)
+            by_subject.setdefault(key, []).append({"predicate": view(triple.predicate), "object": view(triple.object)})
+        subjects = [{"node": view(_node(s)), "rows": rows} for s, rows in by_subject.items()]
+        incoming = [{"subject": view(t.subject), "predicate": view(t.predicate)} for t in description.incoming]
+        template = self.env.get_template("ld_resource.html")
+        return template.render(iri=title_iri, label=label_of(store, ox.NamedNode(title_iri)),
+                               subjects=subjects, incoming=incoming, truncated=description.truncated,
+                               formats=[("Turtle", "turtle"), ("JSON-LD", "jsonld"), ("N-Triples", "ntriples")])
+
+
+def _node(text: str) -> ox.NamedNode | ox.BlankNode:
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text[1:-1])
+
+
+def _sort_key(triple: ox.Triple) -> tuple:
+    # labels first, then properties alphabetically, Dutch literals before others
+    language = triple.object.language if isinstance(triple.object, ox.Literal) else None
+    return (str(triple.subject).startswith("_:"), str(triple.subject),
+            triple.predicate not in LABEL_PROPERTIES, triple.predicate.value,
+            LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else 3, str(triple.object))
+
+
+def _shorten(iri: str, prefixes: dict[str, str]) -> str:
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
