@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     sparql_max_concurrent: int = 8
     sparql_worker_memory_mb: int = 2048
     cors_origins: list[str] = []
+    # registrations, curation and coordinator tokens (SQLite); per-client limits by endpoint name as
+    # [requests per second, burst], e.g. {"sparql": [50, 100]} (docs/operations.md)
+    state_dir: Path = Path("var")
+    rate_limits: dict[str, tuple[float, int]] = {}
 
 
 @lru_cache

@@ -165,6 +165,18 @@ def _check_codes(kb: KnowledgeBase, fieldname: str, scheme: str, codes: list[str
     return list(dict.fromkeys(codes))
 
 
+HISTORY_SHARE = 0.3   # with stated interests, the graph's history keeps at most this weight per concept
+
+
+def _stated_over_history(history: dict[str, float], stated: list[str]) -> dict[str, float]:
+    """Stated interests (weight 1) outrank the government's case history (scaled to <= HISTORY_SHARE)."""
+    top = max(history.values(), default=0.0) or 1.0
+    merged = {c: HISTORY_SHARE * w / top for c, w in history.items()}
+    for c in stated:
+        merged[c] = 1.0 + merged.get(c, 0.0)
+    return merged
+
+
 def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *, nis_code: str | None = None,
                     government: str | None = None, profile: dict[str, Any] | None = None) -> QueryProfile:
     """Validate a request (API.md) and merge it over the graph's profile of ``nis_code``/``government``."""
@@ -213,12 +225,10 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
             continue
         codes = _check_codes(kb, fieldname, scheme, list(fields[fieldname]))
         if fieldname == "themes":
-            # stated interests count as much as a case led, on top of what the graph shows
-            q.themes = {**{c: 0.5 * w for c, w in q.themes.items()}, **{c: q.themes.get(c, 0) + 2.0 for c in codes}}
+            q.themes = _stated_over_history(q.themes, codes)
             q.stated_themes = True
         elif fieldname == "instruments":
-            q.instruments = {**{c: 0.5 * w for c, w in q.instruments.items()},
-                             **{c: q.instruments.get(c, 0) + 2.0 for c in codes}}
+            q.instruments = _stated_over_history(q.instruments, codes)
         elif fieldname == "barriers":
             q.barriers = codes
         else:

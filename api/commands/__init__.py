@@ -7,3 +7,5 @@ from . import graph, serve
 COMMANDS = [graph, serve]
 from . import recommend  # noqa: E402
 COMMANDS.append(recommend)
+from . import cop  # noqa: E402
+COMMANDS.append(cop)

@@ -91,9 +91,13 @@ def run_stats(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2))
         return 0
+    print("Summary")
+    for r in sorted((r for r in rows if r["label"]), key=lambda r: -r["count"]):
+        print(f"{r['count']:>7}  {r['label']}")
+    print("\nInstances per class")
     width = max(len(r["class"]) for r in rows)
     for r in rows:
-        print(f"{r['count']:>7}  {r['class']:<{width}}  {r['label']}")
+        print(f"{r['count']:>7}  {r['class']:<{width}}")
     return 0
 
 

@@ -11,3 +11,9 @@ from . import health, ontology
 ROUTERS: list[Callable[[FastAPI], None]] = [health.register, ontology.register]
 from . import recommendations  # noqa: E402
 ROUTERS.append(recommendations.register)
+from . import linked_data, sparql  # noqa: E402
+ROUTERS += [sparql.register, linked_data.register]
+from . import cops  # noqa: E402
+ROUTERS.append(cops.register)
+from . import browse, pages  # noqa: E402
+ROUTERS += [browse.register, pages.register]

@@ -88,14 +88,15 @@ def partner_index(problem: Problem) -> dict[str, frozenset[str]]:
     for p in problem.participants:
         for a in p.associations:
             by_association[a].add(p.id)
-    out: dict[str, frozenset[str]] = {}
+    partners: dict[str, set[str]] = {p.id: set() for p in problem.participants}
     for p in problem.participants:
-        partners = {n for n in p.neighbours if n in ids}
+        for n in p.neighbours:
+            if n in ids:  # being neighbours is mutual even when only one side lists it
+                partners[p.id].add(n)
+                partners[n].add(p.id)
         for a in p.associations:
-            partners |= by_association[a]
-        partners.discard(p.id)
-        out[p.id] = frozenset(partners)
-    return out
+            partners[p.id] |= by_association[a]
+    return {pid: frozenset(others - {pid}) for pid, others in partners.items()}
 
 
 def is_topical_frontrunner(participant: Participant, group: Group, weights: Weights) -> bool:

@@ -54,7 +54,9 @@ def plan_response(problem: Problem, *, weights: Weights | None = None, labels: L
     for g in problem.groups:
         for pid in sorted(plan[g.code]):
             p = problem.participant(pid)
-            assignments.append({"participant": pid, "name": p.name, "group": g.code,
+            assignments.append({"participant": pid, "name": p.name, "group": g.code, "province": p.province,
+                                "government_type": p.government_type, "adoption_group": p.adoption_group,
+                                "frontrunner": p.frontrunner,
                                 "reasons": reasons(problem, plan, p, g, weights=weights, labels=labels,
                                                    partners=partners)})
     assigned = {pid for members in plan.values() for pid in members}

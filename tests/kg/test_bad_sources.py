@@ -87,3 +87,16 @@ def test_cli_rejects_unknown_arguments_with_exit_code_2(capsys: pytest.CaptureFi
         main(["stats", "--format", "xml"])
     assert info.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_cli_query_and_stats_on_the_built_graph(built_graph, capsys: pytest.CaptureFixture[str]) -> None:
+    store = built_graph.store_path
+    assert main(["stats", "--store", store, "--format", "json"]) == 0
+    counts = {row["label"]: row["count"] for row in __import__("json").loads(capsys.readouterr().out) if row["label"]}
+    assert counts["current municipalities"] == 285 and counts["former municipalities (ended 2025-01-01)"] == 27
+    assert counts["provinces"] == 5 and counts["cases"] == 180
+    query = 'SELECT ?n WHERE { <https://w3id.org/kringloop/id/gemeente/24062> <http://purl.org/dc/terms/identifier> ?n }'
+    assert main(["query", query, "--store", store, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["n", "24062"]
+    assert main(["query", "SELECT WHERE {", "--store", store]) == 2
+    assert "invalid SPARQL" in capsys.readouterr().err

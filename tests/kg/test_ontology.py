@@ -9,7 +9,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 import yaml
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rdfns
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID
 from rdflib.term import Node
@@ -87,7 +87,8 @@ def test_the_ontology_header_carries_its_metadata(ontology: Graph) -> None:
 
 
 @pytest.mark.parametrize("term", sorted(KL_TERMS), ids=lambda t: str(t).removeprefix(KL_NS))
-def test_each_term_has_one_owl_type_and_a_label_and_comment_in_dutch_and_english(ontology: Graph, term: URIRef) -> None:
+def test_each_term_has_one_owl_type_and_a_label_and_comment_in_dutch_and_english(ontology: Graph,
+                                                                                 term: URIRef) -> None:
     assert len(set(ontology.objects(term, RDF.type)) & TERM_TYPES) == 1
     for predicate in (RDFS.label, RDFS.comment):
         languages = [value.language for value in ontology.objects(term, predicate)]
@@ -97,7 +98,7 @@ def test_each_term_has_one_owl_type_and_a_label_and_comment_in_dutch_and_english
 def test_properties_are_typed_as_their_ranges_say(ontology: Graph) -> None:
     for prop in ontology.subjects(RDF.type, OWL.DatatypeProperty):
         for range_ in ontology.objects(prop, RDFS.range):
-            assert str(range_).startswith((str(rdfns.XSD), str(RDF))), (prop, range_)
+            assert range_ == RDFS.Literal or str(range_).startswith((str(rdfns.XSD), str(RDF))), (prop, range_)
     for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
         for range_ in ontology.objects(prop, RDFS.range):
             assert not str(range_).startswith(str(rdfns.XSD)), (prop, range_)
@@ -113,7 +114,8 @@ def is_standard_class(iri: URIRef) -> bool:
     return iri in OPEN_STANDARD_CLASSES
 
 
-def test_every_shape_targets_a_class_that_the_ontology_or_a_standard_defines(ontology: Graph, shapes: Graph) -> None:
+def test_every_shape_targets_a_class_that_the_ontology_or_a_standard_defines(ontology: Graph,
+                                                                            shapes: Graph) -> None:
     ours = set(ontology.subjects(RDF.type, OWL.Class))
     targets = set(shapes.objects(None, SH.targetClass))
     assert targets, "shapes.ttl targets no class"
@@ -145,18 +147,33 @@ DATASET = IRI("id/dataset/enquete-2022")
 OBSERVATION = IRI("id/dataset/enquete-2022/obs/drempel-kennis-bestuur")
 CENTROID = URIRef(f"{LEUVEN}/centroid")
 SOURCE = URIRef("https://www.leuven2030.be/doorbraakproject/leuven-circulair-met-de-resource-hub")
+PLATFORM = IRI.collaboration("platform-leuven-circulair")
+KU_LEUVEN = IRI.organisation("ku-leuven")
+MEMBERSHIP = IRI("id/lidmaatschap/platform-leuven-circulair/ku-leuven")
+SOURCE_DATASET = URIRef("https://github.com/bmesuere/belgium-topojson")
+SEED = URIRef("http://www.lokaalcirculair.be")
 
 CONCEPTS = {
-    ("thema", "circulair-bouwen"): ("Circulair en veranderingsgericht bouwen", "Circular and adaptable building"),
-    ("instrument", "circulair-aankopen"): ("Duurzaam en circulair aankoopbeleid", "Sustainable and circular procurement"),
-    ("drempel", "kennis-bestuur"): ("Onvoldoende kennis bij het bestuur", "Insufficient knowledge in the administration"),
+    ("thema", "circulair-bouwen"): ("Circulair bouwen", "Circular building"),
+    ("instrument", "circulair-aankopen"): ("Circulair aankopen", "Circular procurement"),
+    ("drempel", "kennis-bestuur"): ("Onvoldoende kennis bij het bestuur", "Insufficient knowledge in government"),
     ("vijfhoek", "overheid"): ("Beleidsmakers en overheden", "Policy makers and governments"),
     ("casusstatus", "lopend"): ("Lopend", "Ongoing"),
     ("casusrol", "trekker"): ("Trekker", "Lead"),
     ("bestuurstype", "gemeente"): ("Gemeente", "Municipality"),
     ("bestuurstype", "provincie"): ("Provincie", "Province"),
     ("enquetevraag", "drempels"): ("Grootste drempels", "Biggest barriers"),
+    ("organisatiesoort", "kennisinstelling"): ("Kennisinstelling", "Knowledge institution"),
+    ("vijfhoek", "kennisinstellingen"): ("Kennisinstellingen", "Knowledge institutions"),
 }
+
+
+def decimal(value: str) -> Literal:
+    return Literal(value, datatype=rdfns.XSD.decimal)
+
+
+def date(value: str) -> Literal:
+    return Literal(value, datatype=rdfns.XSD.date)
 
 
 def concept(scheme: str, code: str) -> URIRef:
@@ -186,7 +203,7 @@ def valid_graph() -> Graph:
         g.add((c, SKOS.prefLabel, Literal(nl, lang="nl")))
         g.add((c, SKOS.prefLabel, Literal(en, lang="en")))
         g.add((c, SKOS.inScheme, IRI.scheme(scheme)))
-    g.add((concept("drempel", "kennis-bestuur"), KL.seedShare, Literal("0.63", datatype=rdfns.XSD.decimal)))
+    g.add((concept("drempel", "kennis-bestuur"), KL.seedShare, decimal("0.63")))
     g.add((concept("drempel", "kennis-bestuur"), KL.addressedBy, concept("instrument", "circulair-aankopen")))
 
     g.add((VLAAMS_BRABANT, RDF.type, KL.Province))
@@ -200,8 +217,8 @@ def valid_graph() -> Graph:
     municipality(g, HERENT, "24038", "Herent")
     municipality(g, PAJOTTEGEM, "23106", "Pajottegem")
     g.add((LEUVEN, KL.population, Literal(101396)))
-    g.add((LEUVEN, KL.populationDate, Literal("2020-01-01", datatype=rdfns.XSD.date)))
-    g.add((LEUVEN, KL.areaKm2, Literal("56.63", datatype=rdfns.XSD.decimal)))
+    g.add((LEUVEN, KL.populationDate, date("2020-01-01")))
+    g.add((LEUVEN, KL.areaKm2, decimal("56.63")))
     g.add((LEUVEN, KL.isCentrumstad, Literal(True)))
     g.add((LEUVEN, KL.arrondissementCode, Literal("24000")))
     g.add((LEUVEN, GEO.hasCentroid, CENTROID))
@@ -214,10 +231,10 @@ def valid_graph() -> Graph:
     g.add((GALMAARDEN, DCTERMS.identifier, Literal("23023")))
     g.add((GALMAARDEN, SKOS.prefLabel, Literal("Galmaarden", lang="nl")))
     g.add((GALMAARDEN, KL.governmentType, concept("bestuurstype", "gemeente")))
-    g.add((GALMAARDEN, KL.endDate, Literal("2025-01-01", datatype=rdfns.XSD.date)))
+    g.add((GALMAARDEN, KL.endDate, date("2025-01-01")))
     g.add((GALMAARDEN, DCTERMS.isReplacedBy, PAJOTTEGEM))
     g.add((PAJOTTEGEM, DCTERMS.replaces, GALMAARDEN))
-    g.add((PAJOTTEGEM, KL.mergedOn, Literal("2025-01-01", datatype=rdfns.XSD.date)))
+    g.add((PAJOTTEGEM, KL.mergedOn, date("2025-01-01")))
 
     g.add((CASE, RDF.type, KL.Case))
     g.add((CASE, DCTERMS.identifier, Literal("leuven-resource-hub")))
@@ -244,7 +261,7 @@ def valid_graph() -> Graph:
     g.add((REMEDY, RDF.type, KL.BarrierRemedy))
     g.add((REMEDY, KL.barrier, concept("drempel", "kennis-bestuur")))
     g.add((REMEDY, KL.remedy, concept("instrument", "circulair-aankopen")))
-    g.add((REMEDY, KL.strength, Literal("0.4", datatype=rdfns.XSD.decimal)))
+    g.add((REMEDY, KL.strength, decimal("0.4")))
     g.add((REMEDY, KL.rationale, Literal("Leren door te doen.", lang="nl")))
     g.add((REMEDY, KL.rationale, Literal("Learning by doing.", lang="en")))
 
@@ -252,14 +269,33 @@ def valid_graph() -> Graph:
     g.add((DATASET, RDF.type, QB.DataSet))
     g.add((DATASET, QB.structure, structure))
     g.add((structure, RDF.type, QB.DataStructureDefinition))
-    g.add((DATASET, DCTERMS.source, URIRef("http://www.lokaalcirculair.be")))
+    g.add((DATASET, DCTERMS.source, SEED))
     g.add((OBSERVATION, RDF.type, QB.Observation))
     g.add((OBSERVATION, QB.dataSet, DATASET))
     g.add((OBSERVATION, KL.surveyQuestion, concept("enquetevraag", "drempels")))
     g.add((OBSERVATION, KL.surveyCategory, concept("drempel", "kennis-bestuur")))
     g.add((OBSERVATION, QB.measureType, KL.share))
-    g.add((OBSERVATION, KL.share, Literal("0.63", datatype=rdfns.XSD.decimal)))
+    g.add((OBSERVATION, KL.share, decimal("0.63")))
     g.add((OBSERVATION, KL.sampleSize, Literal(106)))
+
+    g.add((KU_LEUVEN, RDF.type, ORG.Organization))
+    g.add((KU_LEUVEN, DCTERMS.identifier, Literal("ku-leuven")))
+    g.add((KU_LEUVEN, SKOS.prefLabel, Literal("KU Leuven", lang="nl")))
+    g.add((KU_LEUVEN, ORG.classification, concept("organisatiesoort", "kennisinstelling")))
+    g.add((KU_LEUVEN, KL.pentagonRole, concept("vijfhoek", "kennisinstellingen")))
+    g.add((KU_LEUVEN, DCTERMS.source, URIRef("https://www.kuleuven.be")))
+    g.add((PLATFORM, RDF.type, ORG.OrganizationalCollaboration))
+    g.add((PLATFORM, SKOS.prefLabel, Literal("Platform Leuven Circulair", lang="nl")))
+    g.add((PLATFORM, ORG.hasMember, KU_LEUVEN))
+    g.add((MEMBERSHIP, RDF.type, ORG.Membership))
+    g.add((MEMBERSHIP, ORG.member, KU_LEUVEN))
+    g.add((MEMBERSHIP, ORG.organization, PLATFORM))
+    g.add((MEMBERSHIP, ORG.role, concept("vijfhoek", "kennisinstellingen")))
+    g.add((MEMBERSHIP, PROV.wasDerivedFrom, SEED))
+
+    g.add((SOURCE_DATASET, RDF.type, rdfns.DCAT.Dataset))
+    g.add((SOURCE_DATASET, DCTERMS.title, Literal("Statbel population 2020")))
+    g.add((SOURCE_DATASET, DCTERMS.rights, Literal("CC0 1.0; underlying data from Statbel.", lang="en")))
     return g
 
 
@@ -286,9 +322,17 @@ def add(subject: Node, predicate: URIRef, value: Node) -> Callable[[Graph], None
     return lambda g: g.add((subject, predicate, value))
 
 
+THEME = concept("thema", "circulair-bouwen")
+INSTRUMENT = concept("instrument", "circulair-aankopen")
+
+
 def drop_english_label(g: Graph) -> None:
-    c = concept("thema", "circulair-bouwen")
-    g.remove((c, SKOS.prefLabel, Literal(CONCEPTS[("thema", "circulair-bouwen")][1], lang="en")))
+    g.remove((THEME, SKOS.prefLabel, Literal(CONCEPTS[("thema", "circulair-bouwen")][1], lang="en")))
+
+
+def drop_theme_and_instrument(g: Graph) -> None:
+    g.remove((CASE, KL.theme, None))
+    g.remove((CASE, KL.instrument, None))
 
 
 BROKEN = [
@@ -296,26 +340,32 @@ BROKEN = [
     ("case-source-is-text", replace(CASE, DCTERMS.source, Literal(str(SOURCE))), CASE, DCTERMS.source),
     ("case-without-participation", drop(CASE, PROV.qualifiedAssociation), CASE, PROV.qualifiedAssociation),
     ("case-with-two-identifiers", add(CASE, DCTERMS.identifier, Literal("other")), CASE, DCTERMS.identifier),
-    ("case-status-from-wrong-scheme", replace(CASE, KL.status, concept("thema", "circulair-bouwen")), CASE, KL.status),
-    ("case-theme-from-wrong-scheme", replace(CASE, KL.theme, concept("instrument", "circulair-aankopen")), CASE, KL.theme),
+    ("case-status-from-wrong-scheme", replace(CASE, KL.status, THEME), CASE, KL.status),
+    ("case-theme-from-wrong-scheme", replace(CASE, KL.theme, INSTRUMENT), CASE, KL.theme),
     ("case-without-english-abstract", drop(CASE, DCTERMS.abstract), CASE, DCTERMS.abstract),
+    ("case-without-theme-or-instrument", drop_theme_and_instrument, CASE, None),
     ("participation-without-role", drop(PARTICIPATION, PROV.hadRole), PARTICIPATION, PROV.hadRole),
     ("municipality-with-bad-nis", replace(LEUVEN, DCTERMS.identifier, Literal("2406")), LEUVEN, DCTERMS.identifier),
     ("municipality-with-negative-population", replace(LEUVEN, KL.population, Literal(-1)), LEUVEN, KL.population),
     ("municipality-population-as-text", replace(LEUVEN, KL.population, Literal("101396")), LEUVEN, KL.population),
     ("current-municipality-without-province", drop(HERENT, KL.province), HERENT, KL.province),
-    ("former-municipality-without-successor", drop(GALMAARDEN, DCTERMS.isReplacedBy), GALMAARDEN, DCTERMS.isReplacedBy),
+    ("former-municipality-without-successor",
+     drop(GALMAARDEN, DCTERMS.isReplacedBy), GALMAARDEN, DCTERMS.isReplacedBy),
     ("former-municipality-without-end-date", drop(GALMAARDEN, KL.endDate), GALMAARDEN, KL.endDate),
     ("province-without-iso-code", drop(VLAAMS_BRABANT, KL.iso31662), VLAAMS_BRABANT, KL.iso31662),
-    ("concept-missing-english-label", drop_english_label, concept("thema", "circulair-bouwen"), SKOS.prefLabel),
-    ("concept-without-notation", drop(concept("vijfhoek", "overheid"), SKOS.notation), concept("vijfhoek", "overheid"), SKOS.notation),
+    ("concept-missing-english-label", drop_english_label, THEME, SKOS.prefLabel),
+    ("concept-without-notation", drop(INSTRUMENT, SKOS.notation), INSTRUMENT, SKOS.notation),
     ("centroid-with-swapped-coordinates",
      replace(CENTROID, GEO.asWKT, Literal("POINT(50.8798 4.7005)", datatype=GEO.wktLiteral)), CENTROID, GEO.asWKT),
-    ("remedy-strength-above-one", replace(REMEDY, KL.strength, Literal("1.5", datatype=rdfns.XSD.decimal)), REMEDY, KL.strength),
-    ("remedy-barrier-is-an-instrument",
-     replace(REMEDY, KL.barrier, concept("instrument", "circulair-aankopen")), REMEDY, KL.barrier),
-    ("observation-share-above-one", replace(OBSERVATION, KL.share, Literal("63", datatype=rdfns.XSD.decimal)), OBSERVATION, KL.share),
-    ("observation-without-value-for-its-measure", replace(OBSERVATION, QB.measureType, KL.meanScore), OBSERVATION, None),
+    ("remedy-strength-above-one", replace(REMEDY, KL.strength, decimal("1.5")), REMEDY, KL.strength),
+    ("remedy-barrier-is-an-instrument", replace(REMEDY, KL.barrier, INSTRUMENT), REMEDY, KL.barrier),
+    ("organisation-without-kind", drop(KU_LEUVEN, ORG.classification), KU_LEUVEN, ORG.classification),
+    ("membership-without-source", drop(MEMBERSHIP, PROV.wasDerivedFrom), MEMBERSHIP, PROV.wasDerivedFrom),
+    ("membership-role-from-wrong-scheme", replace(MEMBERSHIP, ORG.role, THEME), MEMBERSHIP, ORG.role),
+    ("source-dataset-without-licence", drop(SOURCE_DATASET, DCTERMS.rights), SOURCE_DATASET, None),
+    ("observation-share-above-one", replace(OBSERVATION, KL.share, decimal("63")), OBSERVATION, KL.share),
+    ("observation-without-value-for-its-measure",
+     replace(OBSERVATION, QB.measureType, KL.meanScore), OBSERVATION, None),
 ]
 
 
@@ -325,6 +375,12 @@ def test_shapes_catch_broken_data(shapes: Graph, ontology: Graph, break_it: Call
     g = valid_graph()
     break_it(g)
     assert (focus, path) in violations(g, shapes, ontology)
+
+
+def test_a_case_with_an_instrument_but_no_theme_conforms(shapes: Graph, ontology: Graph) -> None:
+    g = valid_graph()
+    g.remove((CASE, KL.theme, None))
+    assert violations(g, shapes, ontology) == set()
 
 
 # --- (e) the barrier remedies use the concept codes and explain themselves --------------------
@@ -346,12 +402,14 @@ def test_remedies_have_exactly_the_documented_fields(remedies: list[dict]) -> No
     assert [r for r in remedies if set(r) != fields] == []
 
 
-def test_remedies_use_only_codes_from_concepts_yaml(remedies: list[dict], concept_codes: dict[str, set[str]]) -> None:
+def test_remedies_use_only_codes_from_concepts_yaml(remedies: list[dict],
+                                                   concept_codes: dict[str, set[str]]) -> None:
     assert {r["barrier"] for r in remedies} <= concept_codes["barriers"]
     assert {r["instrument"] for r in remedies} <= concept_codes["instruments"]
 
 
-def test_every_barrier_has_two_to_four_distinct_remedies(remedies: list[dict], concept_codes: dict[str, set[str]]) -> None:
+def test_every_barrier_has_two_to_four_distinct_remedies(remedies: list[dict],
+                                                        concept_codes: dict[str, set[str]]) -> None:
     for barrier in sorted(concept_codes["barriers"]):
         instruments = [r["instrument"] for r in remedies if r["barrier"] == barrier]
         assert 2 <= len(instruments) <= 4, barrier
@@ -386,11 +444,12 @@ def ontology_html(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_ontology_docs_name_every_class_in_both_languages(ontology: Graph, ontology_html: str) -> None:
-    labels = [str(label) for cls in ontology.subjects(RDF.type, OWL.Class) for label in ontology.objects(cls, RDFS.label)]
-    assert len(labels) == 2 * len(set(ontology.subjects(RDF.type, OWL.Class)))
+    classes = set(ontology.subjects(RDF.type, OWL.Class))
+    labels = [str(label) for cls in classes for label in ontology.objects(cls, RDFS.label)]
+    assert len(labels) == 2 * len(classes)
     assert [label for label in labels if label not in ontology_html] == []
 
 
 def test_ontology_docs_name_every_property(ontology: Graph, ontology_html: str) -> None:
-    props = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+    props = {p for kind in (OWL.ObjectProperty, OWL.DatatypeProperty) for p in ontology.subjects(RDF.type, kind)}
     assert [p for p in props if str(p) not in ontology_html] == []

@@ -1,0 +1,297 @@
+"""Read-only JSON for the web pages: search, government and case detail, the map, concepts, survey.
+
+Every query lives in ``kg/queries/browse_*.rq``; this module only shapes rows into documents.
+The pages render the same documents server-side (``pages.py``), so a page and its JSON never drift.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import Response
+
+from kg import queries
+from kg.store import GraphStore
+
+from ..errors import ApiError
+
+router = APIRouter(prefix="/api/v1/browse", tags=["browse"])
+
+GEOJSON = Path("flanders") / "flanders_municipalities.geojson"
+# 4 decimals of a degree is about 7-11 m in Flanders: invisible at any zoom the pages use, and it
+# halves the map payload (1.3 MB -> ~0.6 MB), which matters on a phone connection
+COORD_DECIMALS = 4
+SCHEMES = {"thema": "themes", "instrument": "instruments", "drempel": "barriers", "drijfveer": "drivers",
+           "maturiteit": "maturity", "bestuurstype": "government_types", "cop": "communities_of_practice",
+           "vijfhoek": "pentagon"}
+
+
+def fold(text: str | None) -> str:
+    """Lower-case text without accents, so 'Ieper' finds 'ieper' and 'Zelé' finds 'Zele'.
+
+    >>> fold("Sint-Genesius-Rode Élan")
+    'sint-genesius-rode elan'
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _pair(nl: str | None, en: str | None) -> dict[str, str | None]:
+    return {"nl": nl, "en": en or nl}
+
+
+class BrowseCache:
+    """Documents that depend only on the (read-only) graph, computed once per store."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._store_id: int | None = None
+        self._values: dict[str, Any] = {}
+
+    def get(self, store: GraphStore, key: str, compute: Any) -> Any:
+        with self._lock:
+            if self._store_id != id(store):
+                self._store_id, self._values = id(store), {}
+            if key not in self._values:
+                self._values[key] = compute()
+            return self._values[key]
+
+
+def _cache(request: Request) -> BrowseCache:
+    return request.app.state.browse_cache
+
+
+def _store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def page_path(iri: str | None, base_iri: str) -> str | None:
+    """The local path of a resource's Linked Data page, for IRIs under the configured base."""
+    base = base_iri if base_iri.endswith("/") else base_iri + "/"
+    if iri and iri.startswith(base):
+        return "/" + iri[len(base):]
+    return None
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+def search_index(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
+    """Everything the search box can find, each item with the folded text it is matched against."""
+    governments = [{"kind": "government", "iri": r["gov"], "id": r["id"], "name": r["name"] or r["id"],
+                    "type": r["type"], "type_label": _pair(r["type_nl"], r["type_en"]),
+                    "province": r["province_name"], "municipality": r["municipality"], "former": r["former"],
+                    "_text": fold(f"{r['name']} {r['id']}")}
+                   for r in queries.select(store, "browse_search_governments")]
+    cases = [{"kind": "case", "iri": r["case"], "id": r["id"], "name": r["title"] or r["id"], "year": r["year"],
+              "leads": r["leads"], "_text": fold(f"{r['title']} {r['id']} {r['leads'] or ''}")}
+             for r in queries.select(store, "browse_search_cases")]
+    organisations = [{"kind": "organisation", "iri": r["org"], "id": r["id"], "name": r["name"] or r["id"],
+                      "kind_label": _pair(r["kind_nl"], r["kind_en"]), "description": r["description"],
+                      "cases": (r["case_ids"] or "").split(),
+                      "_text": fold(f"{r['name']} {r['id']}")}
+                     for r in queries.select(store, "browse_search_organisations")]
+    return {"governments": governments, "cases": cases, "organisations": organisations}
+
+
+def search(store: GraphStore, cache: BrowseCache, q: str, *, limit: int = 20) -> dict[str, Any]:
+    """Items whose name contains every word of ``q``; names that start with ``q`` come first."""
+    index = cache.get(store, "search", lambda: search_index(store))
+    words = fold(q).split()
+    needle = fold(q).strip()
+    result: dict[str, Any] = {"query": q}
+    for key, items in index.items():
+        hits = [item for item in items if all(w in item["_text"] for w in words)]
+        # current governments before former ones, then prefix matches, then shorter names
+        hits.sort(key=lambda it: (bool(it.get("former")), not fold(it["name"]).startswith(needle), len(it["name"])))
+        result[key] = [{k: v for k, v in it.items() if not k.startswith("_")} for it in hits[:limit]]
+        result[f"{key}_total"] = len(hits)
+    return result
+
+
+# --- government -----------------------------------------------------------------------------------
+
+def government_detail(store: GraphStore, gov_id: str) -> dict[str, Any] | None:
+    """Profile, cases, neighbours, predecessors and memberships of the government ``gov_id``."""
+    rows = queries.select(store, "browse_government", id=gov_id)
+    if not rows:
+        return None
+    r = rows[0]
+    doc: dict[str, Any] = {
+        "id": r["id"], "iri": r["gov"], "name": r["name"] or r["id"], "name_en": r["name_en"] or r["name"],
+        "nis_code": r["id"] if r["municipality"] else None,
+        "type": r["type"], "type_label": _pair(r["type_nl"], r["type_en"]),
+        "province": {"id": r["province_id"], "name": r["province_name"]} if r["province_id"] else None,
+        "arrondissement": r["arrondissement"], "population": r["population"],
+        "population_date": r["population_date"], "area_km2": r["area"], "centrumstad": bool(r["centrumstad"]),
+        "municipality": r["municipality"], "former": r["former"], "end_date": r["end_date"],
+        "successor": {"id": r["successor_id"], "name": r["successor_name"]} if r["successor_id"] else None,
+    }
+    doc["cases"] = [{"id": c["id"], "iri": c["case"], "title": c["title"] or c["id"], "year": c["year"],
+                     "role": c["role"], "role_label": _pair(c["role_nl"], c["role_en"]),
+                     "themes": (c["themes"] or "").split()}
+                    for c in queries.select(store, "browse_government_cases", gov=r["gov"])]
+    related: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rel in queries.select(store, "browse_government_related", gov=r["gov"]):
+        related[rel["relation"]].append({"id": rel["other_id"], "iri": rel["other"],
+                                         "name": rel["name"] or rel["other_id"],
+                                         "name_en": rel["name_en"] or rel["name"], "kind": rel["kind"]})
+    doc["neighbours"] = related["neighbour"]
+    doc["predecessors"] = related["predecessor"]
+    doc["memberships"] = related["membership"]
+    return doc
+
+
+# --- case -----------------------------------------------------------------------------------------
+
+def case_detail(store: GraphStore, case_id: str, *, base_iri: str) -> dict[str, Any] | None:
+    """Summary, participants with roles and pentagon places, concepts and sources of a case."""
+    rows = queries.select(store, "browse_case", id=case_id)
+    if not rows:
+        return None
+    r = rows[0]
+    doc: dict[str, Any] = {
+        "id": r["id"], "iri": r["case"], "title": r["title"] or r["id"],
+        "abstract": _pair(r["abstract_nl"], r["abstract_en"]), "year": r["year"],
+        "status": {"code": r["status"], **_pair(r["status_nl"], r["status_en"])} if r["status"] else None,
+        "evidence": r["evidence"], "note": r["note"], "lead_organisation_name": r["lead_organisation_name"],
+    }
+    participants = []
+    for p in queries.select(store, "browse_case_participants", case=r["case"]):
+        participants.append({
+            "iri": p["agent"], "id": p["agent_id"], "name": p["name"] or p["agent_id"] or p["agent"],
+            "government": p["government"], "role": p["role"], "role_label": _pair(p["role_nl"], p["role_en"]),
+            "pentagon": p["pentagon"], "pentagon_label": _pair(p["pentagon_nl"], p["pentagon_en"]),
+            "page": f"/bestuur/{p['agent_id']}" if p["government"] and p["agent_id"] else page_path(p["agent"], base_iri),
+        })
+    doc["participants"] = participants
+    facets: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in queries.select(store, "browse_case_facets", case=r["case"]):
+        if f["facet"] == "source":
+            facets["sources"].append({"url": f["url"], "title": f["label_nl"] or f["label_en"] or f["url"]})
+        elif f["facet"] == "partnerName":
+            facets["unresolved_partners"].append(f["label_nl"])
+        else:
+            facets[f["facet"] + "s"].append({"code": f["code"], **_pair(f["label_nl"], f["label_en"])})
+    for key in ("themes", "instruments", "pentagons", "sources", "unresolved_partners"):
+        doc[key] = facets[key]
+    doc["pentagon"] = doc.pop("pentagons")
+    return doc
+
+
+# --- map, concepts, survey ------------------------------------------------------------------------
+
+def _round(coords: Any) -> Any:
+    if isinstance(coords, list) and coords and isinstance(coords[0], (int, float)):
+        return [round(c, COORD_DECIMALS) for c in coords]
+    return [_round(c) for c in coords]
+
+
+def map_geojson(store: GraphStore, data_dir: Path) -> bytes:
+    """The 285 municipalities as GeoJSON, each with its case counts and front-runner indicator."""
+    counts = {r["nis"]: r for r in queries.select(store, "browse_map")}
+    collection = json.loads((Path(data_dir) / GEOJSON).read_text(encoding="utf-8"))
+    features = []
+    for feature in collection["features"]:
+        nis = feature["properties"]["nis_code"]
+        row = counts.get(nis, {})
+        led, declarations = row.get("cases_led", 0), row.get("declarations", 0)
+        features.append({"type": "Feature", "id": nis, "properties": {
+            "nis_code": nis, "name": row.get("name") or feature["properties"].get("name_nl"),
+            "province": row.get("province_name"), "population": row.get("population"),
+            "cases": row.get("cases", 0), "cases_led": led, "declarations": declarations,
+            # the same evidence the recommender's front-runner score starts from: leading cases or
+            # having signed a circular-economy declaration
+            "frontrunner": bool(led or declarations)},
+            "geometry": {"type": feature["geometry"]["type"],
+                         "coordinates": _round(feature["geometry"]["coordinates"])}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+
+
+def concepts(store: GraphStore) -> dict[str, Any]:
+    """The codes the forms offer, per scheme (themes, instruments, barriers, ...), plus provinces."""
+    schemes: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMES.values()}
+    for r in queries.select(store, "browse_concepts"):
+        schemes[SCHEMES[r["scheme"]]].append({"code": r["code"], **_pair(r["label_nl"], r["label_en"]),
+                                              "broader": r["broader"], "level": r["level"]})
+    provinces = [{"nis_code": r["nis"], "name": r["name"] or r["label"], "label": r["label"]}
+                 for r in queries.select(store, "browse_provinces")]
+    return {"schemes": schemes, "provinces": provinces}
+
+
+def survey(store: GraphStore) -> dict[str, Any]:
+    """The 2022 survey's published figures, one per observation."""
+    observations = [{"code": r["code"], "iri": r["obs"], "label": _pair(r["label_nl"], r["label_en"]),
+                     "measure": r["measure"], "value": r["value"], "n": r["n"], "source": r["source"],
+                     "category": {"code": r["category"], **_pair(r["category_nl"], r["category_en"])}
+                     if r["category"] else None}
+                    for r in queries.select(store, "browse_survey")]
+    return {"observations": observations}
+
+
+# --- routes ---------------------------------------------------------------------------------------
+
+@router.get("/search")
+def read_search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
+                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    """Governments, cases and organisations whose name contains every word of ``q``."""
+    return search(_store(request), _cache(request), q, limit=limit)
+
+
+@router.get("/governments")
+def read_governments(request: Request) -> list[dict[str, Any]]:
+    """Every government (for the participant pickers), current municipalities first."""
+    store = _store(request)
+    index = _cache(request).get(store, "search", lambda: search_index(store))
+    return [{k: v for k, v in g.items() if not k.startswith("_")} for g in index["governments"]]
+
+
+@router.get("/governments/{gov_id}")
+def read_government(request: Request, gov_id: str) -> dict[str, Any]:
+    """A government's profile, its cases, neighbours, predecessors and memberships."""
+    doc = government_detail(_store(request), gov_id)
+    if doc is None:
+        raise ApiError(f"no government with identifier {gov_id!r}", status=404)
+    return doc
+
+
+@router.get("/cases/{case_id}")
+def read_case(request: Request, case_id: str) -> dict[str, Any]:
+    """A case with its participants (roles, pentagon places), themes, instruments and sources."""
+    doc = case_detail(_store(request), case_id, base_iri=request.app.state.settings.base_iri)
+    if doc is None:
+        raise ApiError(f"no case with identifier {case_id!r}", status=404)
+    return doc
+
+
+@router.get("/map")
+def read_map(request: Request) -> Response:
+    """GeoJSON of the 285 municipalities with case counts and the front-runner indicator."""
+    store = _store(request)
+    body = _cache(request).get(store, "map", lambda: map_geojson(store, request.app.state.settings.data_dir))
+    # the graph is read-only while served: let the browser reuse the map across pages
+    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/concepts")
+def read_concepts(request: Request) -> dict[str, Any]:
+    """The codes (with Dutch and English labels) that the intake form and planner offer."""
+    store = _store(request)
+    return _cache(request).get(store, "concepts", lambda: concepts(store))
+
+
+@router.get("/survey")
+def read_survey(request: Request) -> dict[str, Any]:
+    """The published figures of the 2022 survey, for the charts on the data page."""
+    store = _store(request)
+    return _cache(request).get(store, "survey", lambda: survey(store))
+
+
+def register(app: FastAPI) -> None:
+    app.state.browse_cache = BrowseCache()
+    app.include_router(router)

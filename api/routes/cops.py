@@ -1,0 +1,97 @@
+"""``POST /api/v1/cops/plan`` (API.md): compose CoPs and coaching tracks, as JSON, CSV or XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from recommender.cop import CopInputError, Infeasible, PlanTimeout, concept_labels, plan_response, problem_from_request
+from recommender.cop.export import to_csv, to_xlsx
+from recommender.cop.partners import partner_rows, suggest_partners
+from recommender.profiles import GovernmentProfile, load_profiles
+
+from ..errors import ApiError
+
+router = APIRouter(prefix="/api/v1/cops", tags=["cops"])
+
+# a request may ask for less time, never more: one plan must not hold a server worker for minutes
+MAX_TIME_LIMIT_S = 60.0
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class PlanRequest(BaseModel):
+    """The body of a planning request; nested fields are checked by ``recommender.cop.request``."""
+
+    model_config = ConfigDict(extra="forbid")
+    participants: list[dict[str, Any] | str]
+    groups: list[dict[str, Any] | str] | None = None
+    constraints: dict[str, Any] | None = None
+    weights: dict[str, float] | None = None
+    time_limit_s: float | None = Field(default=None, gt=0, le=MAX_TIME_LIMIT_S)
+
+
+class CopContext:
+    """What planning needs from the graph, loaded once: profiles, concepts and partner evidence."""
+
+    def __init__(self, *, profiles: dict[str, GovernmentProfile], concepts: dict[str, Any],
+                 partner_rows: list[dict[str, object]]) -> None:
+        self.profiles, self.concepts, self.partner_rows = profiles, concepts, partner_rows
+        self.labels = concept_labels(concepts)
+
+
+def get_cop_context(request: Request) -> CopContext:
+    state = request.app.state
+    if getattr(state, "cop_context", None) is None:
+        settings = state.settings
+        concepts = yaml.safe_load((Path(settings.data_dir) / "concepts.yaml").read_text(encoding="utf-8"))
+        state.cop_context = CopContext(profiles=load_profiles(state.store), concepts=concepts,
+                                       partner_rows=partner_rows(state.store))
+    return state.cop_context
+
+
+CopContextDep = Annotated[CopContext, Depends(get_cop_context)]
+
+
+def plan(body: PlanRequest, context: CopContext) -> dict[str, Any]:
+    """Plan a request or raise the API error that says why not."""
+    try:
+        problem, weights = problem_from_request(body.model_dump(exclude_none=True, exclude={"time_limit_s"}),
+                                                profiles=context.profiles, concepts=context.concepts)
+        return plan_response(problem, weights=weights, labels=context.labels,
+                             partner_finder=lambda g: [s.as_dict() for s in suggest_partners(context.partner_rows, g)],
+                             time_limit=body.time_limit_s or MAX_TIME_LIMIT_S)
+    except CopInputError as exc:
+        raise ApiError(str(exc), status=422, extra={"errors": [{"field": str(exc).split(":")[0],
+                                                                "message": str(exc)}]}) from exc
+    except Infeasible as exc:
+        raise ApiError(f"infeasible: {exc}", status=422,
+                       extra={"plan_status": "infeasible",
+                              "conflicts": [c.text_en for c in exc.conflicts],
+                              "conflicts_nl": [c.text_nl for c in exc.conflicts],
+                              "conflict_details": [c.as_dict() for c in exc.conflicts]}) from exc
+    except PlanTimeout as exc:
+        raise ApiError(str(exc), status=503) from exc
+
+
+@router.post("/plan")
+def plan_cops(body: PlanRequest, context: CopContextDep,
+              format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
+              lang: Annotated[Literal["nl", "en"], Query()] = "nl") -> Any:
+    """The best composition of the requested groups, proven optimal (or with its gap), explained."""
+    result = plan(body, context)
+    if format == "json":
+        return result
+    content = to_csv(result, lang=lang).encode("utf-8") if format == "csv" else to_xlsx(result, lang=lang)
+    return Response(content, media_type=MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="cop-plan.{format}"'})
+
+
+def register(app: FastAPI) -> None:
+    app.state.cop_context = None
+    app.include_router(router)

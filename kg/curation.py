@@ -1,0 +1,332 @@
+"""Curation: coordinators create, correct and retire cases and organisations; nothing of it is lost.
+
+Each change is checked (fields, codes, names, then SHACL on the rendered triples) *before* it is
+committed, in one SQLite transaction (kg/statedb.py), together with its source URL, the coordinator
+(token name) and the time. The committed triples are exactly the validated ones.
+
+Publishing: after a commit, ``publish`` writes a new store generation (``kg.store.write_store``) from
+the base quads of the last build (``build/kringloop.nq``) minus what curation supersedes, plus the
+named graph ``B graph/curatie``. A rebuild from ``data/`` loses nothing: ``apply_curation`` composes
+the same way inside ``kg.build.build``, and a server that starts on a store whose curation version
+differs from the database republishes first (``publish_if_stale``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, XSD
+
+from . import queries
+from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
+                             effective_sources, rebase, render, shacl_check, superseded_filter, tombstone)
+from .errors import KgError, StoreMissing
+from .namespaces import Iris
+from .sources import Sources, load_sources
+from .statedb import opened, transaction
+from .store import GraphStore, write_store
+
+BASE_NQ = "kringloop.nq"
+
+
+class CurationConflict(KgError):
+    """The change contradicts the current state (the id exists, is retired, is still referenced)."""
+
+
+class CurationNotFound(KgError, LookupError):
+    """No case or organisation with that id, in data/ or in curation."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _iri(iris: Iris, kind: str, entity_id: str) -> str:
+    return str(iris.case(entity_id) if kind == "case" else iris.organisation(entity_id))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the state database (functions usable without a server: the build calls apply_curation)
+# ---------------------------------------------------------------------------------------------------
+
+def _entities(state_dir: Path) -> list[dict[str, Any]]:
+    """The latest change of every curated entity."""
+    if not (Path(state_dir) / "kringloop.sqlite").exists():
+        return []
+    with opened(state_dir) as conn:
+        rows = conn.execute("SELECT c.*, e.retired FROM curation_entities e JOIN curation_changes c ON c.seq = e.seq "
+                            "ORDER BY e.kind, e.entity_id").fetchall()
+    return [dict(r) for r in rows]
+
+
+def _changes(state_dir: Path, *, kind: str | None = None, entity_id: str | None = None) -> list[dict[str, Any]]:
+    if not (Path(state_dir) / "kringloop.sqlite").exists():
+        return []
+    where, args = ("WHERE kind = ? AND entity_id = ?", [kind, entity_id]) if kind else ("", [])
+    with opened(state_dir) as conn:
+        rows = conn.execute(f"SELECT * FROM curation_changes {where} ORDER BY seq", args).fetchall()
+    return [dict(r) for r in rows]
+
+
+def curation_version(state_dir: Path) -> int:
+    """The number of the last committed change (0 when there is none)."""
+    changes = _changes(state_dir)
+    return changes[-1]["seq"] if changes else 0
+
+
+def curation_quads(state_dir: Path, base_iri: str) -> bytes:
+    """The named graph ``B graph/curatie`` as N-Quads: curated descriptions, tombstones and PROV."""
+    iris = Iris(base_iri)
+    graph = ox.NamedNode(str(iris.graph(CURATION_GRAPH)))
+    triples: list[ox.Triple] = []
+    for entity in _entities(state_dir):
+        triples += rebase(entity["triples"], entity["base_iri"], iris.base)
+    previous: dict[tuple[str, str], int] = {}
+    changes = _changes(state_dir)
+    for change in changes:
+        key = (change["kind"], change["entity_id"])
+        triples += change_triples(change, iris=iris, entity_iri=_iri(iris, *key), previous=previous.get(key))
+        previous[key] = change["seq"]
+    if changes:
+        triples.append(ox.Triple(graph, ox.NamedNode(str(OWL.versionInfo)), ox.Literal(str(changes[-1]["seq"]))))
+        triples.append(ox.Triple(graph, ox.NamedNode(str(DCTERMS.modified)),
+                                 ox.Literal(changes[-1]["at"], datatype=ox.NamedNode(str(XSD.dateTime)))))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in dict.fromkeys(triples)]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
+
+
+def apply_curation(base_nquads: bytes, state_dir: Path | None, base_iri: str) -> bytes:
+    """The public dataset: base quads minus what curation supersedes, plus ``B graph/curatie``."""
+    if state_dir is None:
+        return base_nquads
+    entities = _entities(state_dir)
+    if not entities:
+        return base_nquads
+    iris = Iris(base_iri)
+    kept = superseded_filter(base_nquads, iris=iris,
+                             cases={e["entity_id"] for e in entities if e["kind"] == "case"},
+                             organisations={e["entity_id"] for e in entities if e["kind"] == "organisation"})
+    return ox.serialize(kept, format=ox.RdfFormat.N_QUADS) + curation_quads(state_dir, base_iri)
+
+
+def published_version(store_path: Path, base_iri: str) -> int:
+    """The curation version a published store includes (0: none, or no store)."""
+    try:
+        store = GraphStore.open(Path(store_path))
+    except StoreMissing:
+        return 0
+    try:
+        rows = queries.select(store, "curation_version", graph=str(Iris(base_iri).graph(CURATION_GRAPH)))
+    finally:
+        del store
+    return max((int(r["version"]) for r in rows), default=0)
+
+
+@contextmanager
+def _publish_lock(state_dir: Path) -> Iterator[None]:
+    """One publisher at a time, across processes; the loser then publishes the newer state."""
+    Path(state_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(state_dir) / "publish.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str) -> int:
+    """Write a new store generation with the current curation; returns the version published.
+
+    The state is read inside the lock, so whoever publishes last publishes the newest commit.
+    """
+    base = Path(build_dir) / BASE_NQ
+    if not base.is_file():
+        raise StoreMissing(f"no {base}; run 'kringloop build' first")
+    with _publish_lock(state_dir):
+        version = curation_version(state_dir)
+        store = write_store(apply_curation(base.read_bytes(), state_dir, base_iri), Path(store_path))
+        del store
+    return version
+
+
+def publish_if_stale(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str) -> bool:
+    """Republish when the store does not hold the committed curation (after a crash or a rebuild)."""
+    if curation_version(state_dir) == published_version(store_path, base_iri):
+        return False
+    publish(state_dir=state_dir, build_dir=build_dir, store_path=store_path, base_iri=base_iri)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# The service used by the API
+# ---------------------------------------------------------------------------------------------------
+
+class Curator:
+    """Checks, commits and publishes curation changes for one state dir and build."""
+
+    def __init__(self, *, state_dir: Path, data_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
+                 shapes_file: Path) -> None:
+        self.state_dir, self.data_dir, self.build_dir = Path(state_dir), Path(data_dir), Path(build_dir)
+        self.store_path, self.shapes_file = Path(store_path), Path(shapes_file)
+        self.iris = Iris(base_iri)
+        self._lock = threading.Lock()
+        self._sources: Sources | None = None
+        self._context: tuple[tuple[int, int], Context] | None = None
+
+    # -- loading ------------------------------------------------------------------------------------
+    @property
+    def sources(self) -> Sources:
+        if self._sources is None:
+            self._sources = load_sources(self.data_dir)
+        return self._sources
+
+    def _base_context(self) -> Context:
+        base = self.build_dir / BASE_NQ
+        if not base.is_file():
+            raise StoreMissing(f"no {base}; run 'kringloop build' first")
+        stat = base.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        if self._context is None or self._context[0] != key:
+            shapes = Graph().parse(self.shapes_file, format="turtle") if self.shapes_file.exists() else Graph()
+            self._context = (key, Context.from_base(base.read_bytes(), iris=self.iris, shapes=shapes))
+        return self._context[1]
+
+    def _curated(self) -> dict[tuple[str, str], dict[str, Any] | None]:
+        return {(e["kind"], e["entity_id"]): (None if e["retired"] else json.loads(e["record"]))
+                for e in _entities(self.state_dir)}
+
+    # -- reading ------------------------------------------------------------------------------------
+    def record(self, kind: str, entity_id: str) -> dict[str, Any]:
+        """The current record (curated or from data/), whether it is retired, and its change history."""
+        curated = self._curated()
+        history = [{k: c[k] for k in ("seq", "action", "source_url", "agent", "at", "note")}
+                   for c in _changes(self.state_dir, kind=kind, entity_id=entity_id)]
+        if (kind, entity_id) in curated:
+            record = curated[(kind, entity_id)]
+            if record is None:
+                last = _changes(self.state_dir, kind=kind, entity_id=entity_id)
+                record = json.loads(next(c["record"] for c in reversed(last) if c["record"]))
+            return {"kind": kind, "id": entity_id, "origin": "curation", "retired": curated[(kind, entity_id)] is None,
+                    "iri": _iri(self.iris, kind, entity_id), "record": record, "history": history}
+        base = self._base_record(kind, entity_id)
+        if base is None:
+            raise CurationNotFound(f"no {kind} with id {entity_id!r}")
+        return {"kind": kind, "id": entity_id, "origin": "data", "retired": False,
+                "iri": _iri(self.iris, kind, entity_id), "record": base, "history": history}
+
+    def _base_record(self, kind: str, entity_id: str) -> dict[str, Any] | None:
+        records = self.sources.cases if kind == "case" else self.sources.organisations
+        return next((dict(r) for r in records if r["id"] == entity_id), None)
+
+    # -- writing ------------------------------------------------------------------------------------
+    def create(self, kind: str, record: dict[str, Any], *, agent: str, note: str | None = None) -> dict[str, Any]:
+        with self._lock:
+            curated = self._curated()
+            key = (kind, record.get("id", ""))
+            if key in curated and curated[key] is not None or key not in curated and self._base_record(*key):
+                raise CurationConflict(f"{kind} {key[1]!r} exists; correct it with PUT")
+            return self._commit(kind, record, action="create", agent=agent, note=note, curated=curated)
+
+    def correct(self, kind: str, entity_id: str, record: dict[str, Any], *, agent: str,
+                note: str | None = None) -> dict[str, Any]:
+        with self._lock:
+            curated = self._curated()
+            key = (kind, entity_id)
+            if key in curated and curated[key] is None:
+                raise CurationConflict(f"{kind} {entity_id!r} is retired; create it again with POST")
+            if key not in curated and self._base_record(*key) is None:
+                raise CurationNotFound(f"no {kind} with id {entity_id!r}")
+            return self._commit(kind, {**record, "id": entity_id}, action="correct", agent=agent, note=note,
+                                curated=curated)
+
+    def retire(self, kind: str, entity_id: str, *, source_url: str, agent: str,
+               note: str | None = None) -> dict[str, Any]:
+        from .curation_graph import check_url
+
+        check_url(source_url, "source_url")
+        with self._lock:
+            curated = self._curated()
+            key = (kind, entity_id)
+            if key in curated and curated[key] is None:
+                raise CurationConflict(f"{kind} {entity_id!r} is already retired")
+            current = curated.get(key) or self._base_record(*key)
+            if current is None:
+                raise CurationNotFound(f"no {kind} with id {entity_id!r}")
+            iri = _iri(self.iris, kind, entity_id)
+            self._refuse_if_referenced(kind, iri, {**curated, key: None})
+            label = current.get("title_nl") if kind == "case" else current.get("name")
+            graph = tombstone(iri, entity_id, label)
+            return self._store(kind, entity_id, action="retire", record=None, graph=graph, source_url=source_url,
+                               agent=agent, note=note, expected=curated)
+
+    def _refuse_if_referenced(self, kind: str, iri: str, curated_after: dict) -> None:
+        """An organisation still named in a case or collaboration cannot be retired (its IRI would dangle)."""
+        if kind != "organisation":
+            return
+        base = (self.build_dir / BASE_NQ).read_bytes()
+        kept = superseded_filter(base, iris=self.iris, cases={i for k, i in curated_after if k == "case"},
+                                 organisations={i for k, i in curated_after if k == "organisation"})
+        users = {q.subject.value for q in kept if isinstance(q.object, ox.NamedNode) and q.object.value == iri
+                 and q.predicate.value != "http://www.w3.org/ns/org#hasMember"}
+        for entity in _entities(self.state_dir):
+            if not entity["retired"] and f"<{iri}>" in entity["triples"] and entity["entity_id"] != iri.rsplit("/", 1)[-1]:
+                users.add(_iri(self.iris, entity["kind"], entity["entity_id"]))
+        if users:
+            shown = ", ".join(sorted(u.rsplit("/rol/", 1)[0] for u in users)[:5])
+            raise CurationConflict(f"organisation still referenced by {len(users)} resource(s), e.g. {shown}; "
+                                   "correct or retire those first")
+
+    def _commit(self, kind: str, record: dict[str, Any], *, action: str, agent: str, note: str | None,
+                curated: dict[tuple[str, str], dict[str, Any] | None]) -> dict[str, Any]:
+        sources = effective_sources(self.sources, {**curated, (kind, record["id"]): record})
+        (check_case if kind == "case" else check_organisation)(record, sources)
+        iri = _iri(self.iris, kind, record["id"])
+        graph = render(kind, record, sources, self.iris)
+        shacl_check(kind, iri, graph, self._base_context())
+        return self._store(kind, record["id"], action=action, record=record, graph=graph,
+                           source_url=record["source_url"], agent=agent, note=note, expected=curated)
+
+    def _store(self, kind: str, entity_id: str, *, action: str, record: dict[str, Any] | None, graph: Graph,
+               source_url: str, agent: str, note: str | None, expected: dict) -> dict[str, Any]:
+        at = _now()
+        ntriples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        with opened(self.state_dir) as conn, transaction(conn):
+            # the lock serialises this process; the re-check guards against another process in between
+            row = conn.execute("SELECT seq, retired FROM curation_entities WHERE kind = ? AND entity_id = ?",
+                               (kind, entity_id)).fetchone()
+            before = expected.get((kind, entity_id), "absent")
+            now = "absent" if row is None else (None if row["retired"] else "active")
+            if (before == "absent") != (now == "absent") or (before is None) != (now is None):
+                raise CurationConflict(f"{kind} {entity_id!r} changed meanwhile; reload and retry")
+            cursor = conn.execute(
+                "INSERT INTO curation_changes (kind, entity_id, action, record, triples, base_iri, source_url, agent, at, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, entity_id, action, None if record is None else json.dumps(record, ensure_ascii=False),
+                 ntriples, self.iris.base, source_url, agent, at, note))
+            seq = cursor.lastrowid
+            conn.execute("INSERT INTO curation_entities (kind, entity_id, seq, retired) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (kind, entity_id) DO UPDATE SET seq = excluded.seq, retired = excluded.retired",
+                         (kind, entity_id, seq, int(action == "retire")))
+        return {"seq": seq, "kind": kind, "id": entity_id, "action": action, "at": at, "agent": agent,
+                "iri": _iri(self.iris, kind, entity_id), "change": str(self.iris(f"id/curatie/{seq}"))}
+
+    def publish(self) -> int:
+        return publish(state_dir=self.state_dir, build_dir=self.build_dir, store_path=self.store_path,
+                       base_iri=self.iris.base)
+
+    def publish_if_stale(self) -> bool:
+        return publish_if_stale(state_dir=self.state_dir, build_dir=self.build_dir, store_path=self.store_path,
+                                base_iri=self.iris.base)
+
+
+__all__ = ["CurationConflict", "CurationError", "CurationNotFound", "Curator", "apply_curation",
+           "curation_quads", "curation_version", "publish", "publish_if_stale", "published_version"]

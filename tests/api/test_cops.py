@@ -1,0 +1,118 @@
+"""POST /api/v1/cops/plan, held to API.md: the response shape, 422 with conflicts, CSV and XLSX exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from api.app import create_app
+from api.config import Settings
+from kg.store import GraphStore
+
+URL = "/api/v1/cops/plan"
+FRONTRUNNERS = ["24062", "44021", "12025"]  # Leuven, Gent, Mechelen: koplopers in the graph
+OTHERS = ["24001", "71004", "11001", "31043", "44083", "23094", "46021"]
+
+
+@pytest.fixture(scope="module")
+def client(graph_store: GraphStore) -> Iterator[TestClient]:
+    settings = Settings(store_path=Path(graph_store.path), embedding_model="hashing")
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def _request(**constraints: object) -> dict:
+    return {
+        "participants": [{"nis_code": n} for n in FRONTRUNNERS]
+        + [{"nis_code": "24001", "profile": {"maturity": "verkennend", "instruments": ["monitoring"]}}]
+        + [{"nis_code": n} for n in OTHERS[1:]],
+        "groups": [{"code": "cop-monitoring", "min_size": 3, "max_size": 5},
+                   {"code": "cop-circulair-aankopen", "min_size": 3, "max_size": 5}],
+        "constraints": {"max_groups_per_participant": 1, "min_frontrunners_per_group": 1, **constraints},
+    }
+
+
+def test_plan_follows_the_contract(client: TestClient) -> None:
+    r = client.post(URL, json=_request(max_per_province=3, must_link=[["24062", "24001"]],
+                                       fixed={"44021": "cop-circulair-aankopen"}))
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["status"] == "optimal" and data["gap"] == pytest.approx(0.0, abs=1e-6)
+    assert data["objective"] > 0 and data["solve_seconds"] >= 0
+    members = {g["code"]: set(g["members"]) for g in data["groups"]}
+    assert set(members) == {"cop-monitoring", "cop-circulair-aankopen"}
+    assert all(3 <= len(m) <= 5 for m in members.values())
+    assert "44021" in members["cop-circulair-aankopen"]
+    assert {"24062", "24001"} <= members["cop-monitoring"] or {"24062", "24001"} <= members["cop-circulair-aankopen"]
+    for code, m in members.items():
+        assert m & set(FRONTRUNNERS), f"{code} has no front-runner"
+    assert {(a["participant"], a["group"]) for a in data["assignments"]} == {
+        (pid, code) for code, m in members.items() for pid in m}
+    for a in data["assignments"]:
+        assert a["reasons"] and all({"kind", "text_nl", "text_en"} <= set(x) for x in a["reasons"])
+    fixed = next(a for a in data["assignments"] if a["participant"] == "44021")
+    assert fixed["reasons"][0]["kind"] == "fixed"
+    for g in data["groups"]:
+        assert {"constraint", "tight"} <= set(g["report"][0])
+        assert {r["constraint"] for r in g["report"]} >= {"min_size", "max_size", "min_frontrunners_per_group",
+                                                          "max_per_province"}
+    assert [p["group"] for p in data["partners"]] == ["cop-monitoring", "cop-circulair-aankopen"]
+    for p in data["partners"]:
+        for org in p["organisations"]:
+            assert {"iri", "name", "cases"} <= set(org) and org["cases"]
+    assert data["baseline"]["objective"] <= data["objective"] + 1e-6
+
+
+def test_infeasible_request_gets_422_with_conflicts_in_words(client: TestClient) -> None:
+    body = _request()
+    body["participants"] = [{"nis_code": "24062"}, {"nis_code": "44021"}] + [{"nis_code": n} for n in OTHERS]
+    body["groups"].append({"code": "traject-strategie", "min_size": 1, "max_size": 4})
+    r = client.post(URL, json=body)
+    assert r.status_code == 422
+    data = r.json()
+    assert data["ok"] is False and data["status"] == 422 and data["plan_status"] == "infeasible"
+    assert data["conflicts"] == ["3 groups need a front-runner but only 2 front-runners take part"]
+    assert data["conflicts_nl"] == ["3 groepen vragen een koploper maar er nemen maar 2 koplopers deel"]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"groups": [{"code": "cop-onbekend"}]}, "groups.0.code"),
+    ({"participants": [{"nis_code": "99999"}]}, "participants.0.nis_code"),
+    ({"constraints": {"fixed": {"24062": "cop-onbekend"}}}, "constraints.fixed.24062"),
+    ({"constraints": {"must_link": [["24062", "99999"]]}}, "constraints.must_link"),
+    ({"constraints": {"max_per_provincie": 2}}, "constraints.max_per_provincie"),
+    ({"participants": [{"nis_code": "24062", "profile": {"themes": ["kernenergie"]}}]},
+     "participants.0.profile.themes"),
+    ({"extra": 1}, "extra"),
+], ids=["group", "nis", "fixed", "must-link", "constraint-name", "theme", "top-level"])
+def test_bad_input_gets_422_naming_the_field(client: TestClient, change: dict, field: str) -> None:
+    body = {**_request(), **change}
+    r = client.post(URL, json=body)
+    assert r.status_code == 422, r.text
+    assert field in r.json()["error"]
+
+
+def test_csv_export_lists_every_assignment(client: TestClient) -> None:
+    r = client.post(URL + "?format=csv&lang=en", json=_request())
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    plan = client.post(URL, json=_request()).json()
+    assert {(row["participant"], row["group"]) for row in rows} == {
+        (a["participant"], a["group"]) for a in plan["assignments"]}
+    assert all(row["reasons"] for row in rows)
+
+
+def test_xlsx_export_has_the_coordinator_sheets(client: TestClient) -> None:
+    r = client.post(URL + "?format=xlsx", json=_request())
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Samenvatting", "Indeling", "Groepen", "Partners"]
+    assert wb["Indeling"].max_row - 1 == len(client.post(URL, json=_request()).json()["assignments"])
+    summary = {row[0].value: row[1].value for row in wb["Samenvatting"].iter_rows(min_row=2)}
+    assert summary["status"] == "optimal"
