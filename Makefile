@@ -8,9 +8,19 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install build bench clean
+.PHONY: run test install build bench clean browser
 
-install: $(STAMP)
+# node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js), served under /vendor
+NPM_STAMP := node_modules/.installed
+install: $(STAMP) $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+# the browser tests drive Debian's Chromium (never `playwright install`); apt-get needs root
+browser:
+	test -x /usr/bin/chromium || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y chromium; }
 
 # torch first, pinned to the local CPU build: an unpinned torch pulls a multi-GB CUDA build
 $(STAMP): pyproject.toml
@@ -25,7 +35,7 @@ build: install
 run: build
 	$(BIN)/kringloop serve --host 127.0.0.1 --port 8000
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 bench: build

@@ -67,12 +67,22 @@ def scenarios(nis_codes: list[str], *, seed: int) -> dict[str, dict[str, Any]]:
     seats_groups = ([{"code": g, "min_size": 8, "max_size": 20} for g in GROUPS[:3]]
                     + [{"code": g, "min_size": 4, "max_size": 12} for g in GROUPS[3:]])
     seats_rules = {"min_frontrunners_per_group": 1, "max_per_province": 6}
+    signed_up = [{"nis_code": r["nis_code"],
+                  "profile": {**r["profile"], "groups": [code for code, (key, topic) in SIGN_UP.items()
+                                                         if topic in r["profile"].get(key, {})]}}
+                 for r in registered]
+    multi_rules = {"max_groups_per_participant": 2, "min_frontrunners_per_group": 1, "max_per_province": 10,
+                   "government_type_mix": {"centrumstad": {"max": 3}},
+                   "maturity_mix": {"late-majority": {"max_share": 0.75}}}
     return {
         "partition-registrations": {"participants": registered, "groups": partition_groups,
                                     "constraints": partition_rules},
         "partition-graph-only": {"participants": [{"nis_code": n} for n in nis_codes], "groups": partition_groups,
                                  "constraints": partition_rules},
         "seats-registrations": {"participants": registered, "groups": seats_groups, "constraints": seats_rules},
+        "signed-up-two-groups": {"participants": signed_up,
+                                 "groups": [{"code": g, "min_size": 10, "max_size": 40} for g in GROUPS],
+                                 "constraints": multi_rules},
     }
 
 

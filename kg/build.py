@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from . import build_cases, build_concepts, build_governments, build_meta, build_survey
+from .curation import apply_curation
 from .errors import ValidationFailed
 from .namespaces import Iris
 from .resolve import Resolver
@@ -92,7 +93,7 @@ def union(graphs: dict[str, Graph]) -> Graph:
 
 
 def build(data_dir: Path, out_dir: Path, *, base_iri: str, validate: bool = True,
-          ontology_dir: Path = ONTOLOGY_DIR) -> BuildReport:
+          ontology_dir: Path = ONTOLOGY_DIR, state_dir: Path | None = None) -> BuildReport:
     """Build the graph from ``data_dir`` into ``out_dir`` (store, dumps, docs, manifest).
 
     Nothing in ``out_dir`` is replaced unless the whole build, validation included, succeeded.
@@ -110,7 +111,8 @@ def build(data_dir: Path, out_dir: Path, *, base_iri: str, validate: bool = True
     out_dir.mkdir(parents=True, exist_ok=True)
     dataset = to_dataset(graphs, base_iri=base_iri)
     nquads = dataset.serialize(format="nquads", encoding="utf-8")
-    store = write_store(nquads, out_dir / "store")
+    # issue 7: the store also holds curation (settings.state_dir); kringloop.nq below stays the pure base
+    store = write_store(apply_curation(nquads, state_dir, base_iri), out_dir / "store")
     files = _write_dumps(merged, out_dir)
     (out_dir / "kringloop.nq.tmp").write_bytes(nquads)  # named graphs kept: the base for republishing
     (out_dir / "kringloop.nq.tmp").replace(out_dir / "kringloop.nq")

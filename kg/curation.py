@@ -47,7 +47,7 @@ class CurationNotFound(KgError, LookupError):
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # the xsd:dateTime form Oxigraph keeps as is
 
 
 def _iri(iris: Iris, kind: str, entity_id: str) -> str:
@@ -212,9 +212,9 @@ class Curator:
                    for c in _changes(self.state_dir, kind=kind, entity_id=entity_id)]
         if (kind, entity_id) in curated:
             record = curated[(kind, entity_id)]
-            if record is None:
-                last = _changes(self.state_dir, kind=kind, entity_id=entity_id)
-                record = json.loads(next(c["record"] for c in reversed(last) if c["record"]))
+            if record is None:  # retired: show the last description it had, curated or from data/
+                last = [c["record"] for c in _changes(self.state_dir, kind=kind, entity_id=entity_id) if c["record"]]
+                record = json.loads(last[-1]) if last else self._base_record(kind, entity_id) or {}
             return {"kind": kind, "id": entity_id, "origin": "curation", "retired": curated[(kind, entity_id)] is None,
                     "iri": _iri(self.iris, kind, entity_id), "record": record, "history": history}
         base = self._base_record(kind, entity_id)
@@ -281,7 +281,7 @@ class Curator:
             if not entity["retired"] and f"<{iri}>" in entity["triples"] and entity["entity_id"] != iri.rsplit("/", 1)[-1]:
                 users.add(_iri(self.iris, entity["kind"], entity["entity_id"]))
         if users:
-            shown = ", ".join(sorted(u.rsplit("/rol/", 1)[0] for u in users)[:5])
+            shown = ", ".join(sorted({u.rsplit("/rol/", 1)[0] for u in users})[:5])
             raise CurationConflict(f"organisation still referenced by {len(users)} resource(s), e.g. {shown}; "
                                    "correct or retire those first")
 

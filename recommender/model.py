@@ -21,11 +21,12 @@ from .practices import PRACTICE_SCORERS
 from .profiles import QueryProfile, derive_profiles, resolve_profile
 from .scorers import RequestContext
 
-# starting weights; bench/recommender/evaluate.py cross-validates them (see bench/README.md)
-PRACTICE_WEIGHTS = {"topical": 1.0, "barrier": 0.6, "semantic": 0.8, "lexical": 0.6, "graph": 0.4,
-                    "context": 0.5, "frontrunner": 0.2}
-PEER_WEIGHTS = {"topical": 1.0, "barrier": 0.4, "semantic": 0.4, "lexical": 0.3, "graph": 0.4,
-                "context": 0.8, "frontrunner": 0.6}
+# Weights: the median over the 5 folds of the cross-validated tuning in bench/recommender/evaluate.py
+# (constrained so that text embeddings, barrier fit and the front-runner gap keep a say; bench/README.md)
+PRACTICE_WEIGHTS = {"topical": 2.0, "barrier": 0.5, "semantic": 0.25, "lexical": 1.0, "graph": 1.0,
+                    "context": 2.0, "frontrunner": 0.2}
+PEER_WEIGHTS = {"topical": 2.0, "barrier": 0.25, "semantic": 0.5, "lexical": 1.0, "graph": 2.0,
+                "context": 2.0, "frontrunner": 0.2}
 MAX_LIMIT = 100
 VAGUE_REASONS = frozenset({"graph-proximity"})
 

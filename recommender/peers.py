@@ -28,13 +28,7 @@ class PeerTopical:
     name = "topical"
 
     def score(self, ctx: RequestContext) -> np.ndarray:
-        t, i = ctx.theme_vector, ctx.instrument_vector
-        act = np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
-        if t.any():
-            act += 0.6 * (ctx.index.gov_themes @ t) if i.any() else ctx.index.gov_themes @ t
-        if i.any():
-            act += 0.4 * (ctx.index.gov_instruments @ i) if t.any() else ctx.index.gov_instruments @ i
-        return 1.0 - np.exp(-act)
+        return ctx.topical_govs
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]
@@ -55,12 +49,12 @@ class PeerTopical:
 
 
 class PeerFrontrunner:
-    """The front-runner gap: how much further along the peer is than the profile (learn from it)."""
+    """The front-runner gap: how much further along the peer is than the profile, on the profile's topics."""
 
     name = "frontrunner"
 
     def score(self, ctx: RequestContext) -> np.ndarray:
-        return np.clip(ctx.index.frontrunner - ctx.q.frontrunner_score, 0.0, 1.0)
+        return np.clip(ctx.index.frontrunner - ctx.q.frontrunner_score, 0.0, 1.0) * ctx.relevance_govs
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         p = ctx.profiles[ctx.index.gov_iris[position]]
@@ -100,7 +94,7 @@ class PeerBarrier:
         cols = ctx.barrier_positions
         if not cols:
             return np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
-        return ctx.gov_max(ctx.index.case_barrier[:, cols].mean(axis=1))
+        return ctx.gov_max(ctx.index.case_barrier[:, cols].mean(axis=1) * ctx.relevance_cases)
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]

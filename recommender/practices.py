@@ -63,16 +63,7 @@ class PracticeTopical:
     name = "topical"
 
     def score(self, ctx: RequestContext) -> np.ndarray:
-        t, i = ctx.theme_vector, ctx.instrument_vector
-        st = ctx.index.case_themes @ t if t.any() else None
-        si = ctx.index.case_instruments @ i if i.any() else None
-        if st is not None and si is not None:
-            return 0.6 * st + 0.4 * si
-        if st is not None:
-            return st
-        if si is not None:
-            return si
-        return np.zeros(len(ctx.index.case_iris), dtype=np.float32)
+        return ctx.topical_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)
@@ -80,7 +71,7 @@ class PracticeTopical:
 
 
 class PracticeBarrier:
-    """Barrier fit: the case applies an instrument the barrier knowledge names as a remedy."""
+    """Barrier fit: the case applies a documented remedy for the profile's barriers (and is on topic)."""
 
     name = "barrier"
 
@@ -88,7 +79,7 @@ class PracticeBarrier:
         cols = ctx.barrier_positions
         if not cols:
             return np.zeros(len(ctx.index.case_iris), dtype=np.float32)
-        return ctx.index.case_barrier[:, cols].mean(axis=1)
+        return ctx.index.case_barrier[:, cols].mean(axis=1) * ctx.relevance_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)
@@ -195,12 +186,12 @@ def context_reasons(ctx: RequestContext, gov_iri: str, *, about_case: bool) -> l
 
 
 class PracticeFrontrunner:
-    """Who leads it: evidence-rich front-runners are the governments worth learning from."""
+    """Who leads it: an evidence-rich front-runner, counted where the case is on the profile's topic."""
 
     name = "frontrunner"
 
     def score(self, ctx: RequestContext) -> np.ndarray:
-        return row_max(ctx.index.lead_bin_t, ctx.index.frontrunner)
+        return row_max(ctx.index.lead_bin_t, ctx.index.frontrunner) * ctx.relevance_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)

@@ -128,6 +128,52 @@ class RequestContext:
             positions[self.self_pos] = -1
         return self._ppr_at(positions)
 
+    # topical fit and relevance ----------------------------------------------------------------
+    @cached_property
+    def topical_cases(self) -> np.ndarray:
+        """Share of the profile's themes (0.6) and instruments (0.4) a case covers."""
+        t, i = self.theme_vector, self.instrument_vector
+        out = np.zeros(len(self.index.case_iris), dtype=np.float32)
+        if t.any():
+            out += (0.6 if i.any() else 1.0) * (self.index.case_themes @ t)
+        if i.any():
+            out += (0.4 if t.any() else 1.0) * (self.index.case_instruments @ i)
+        return out
+
+    @cached_property
+    def topical_govs(self) -> np.ndarray:
+        """Demonstrated activity on the profile's themes and instruments (role-weighted, saturating)."""
+        t, i = self.theme_vector, self.instrument_vector
+        act = np.zeros(len(self.index.gov_iris), dtype=np.float32)
+        if t.any():
+            act += (0.6 if i.any() else 1.0) * (self.index.gov_themes @ t)
+        if i.any():
+            act += (0.4 if t.any() else 1.0) * (self.index.gov_instruments @ i)
+        return 1.0 - np.exp(-act)
+
+    @cached_property
+    def text_cases(self) -> np.ndarray:
+        if not self.has_text:
+            return np.zeros(len(self.index.case_iris), dtype=np.float32)
+        return 0.5 * (minmax(self.semantic_cases) + minmax(self.lexical_cases))
+
+    @cached_property
+    def relevance_cases(self) -> np.ndarray:
+        """How on-topic each case is for this profile (topics or words), in [0, 1].
+
+        Front-runner and barrier evidence only count where the case is on the profile's topic:
+        a coordinator points to someone further along *on what you asked about*.
+        """
+        if not self.theme_vector.any() and not self.instrument_vector.any() and not self.has_text:
+            return np.ones(len(self.index.case_iris), dtype=np.float32)
+        return np.maximum(self.topical_cases, self.text_cases)
+
+    @cached_property
+    def relevance_govs(self) -> np.ndarray:
+        if not self.theme_vector.any() and not self.instrument_vector.any() and not self.has_text:
+            return np.ones(len(self.index.gov_iris), dtype=np.float32)
+        return np.maximum(self.topical_govs, self.gov_max(self.text_cases))
+
     # context similarity -------------------------------------------------------------------------
     @cached_property
     def neighbour_vector(self) -> np.ndarray:

@@ -9,3 +9,5 @@ from . import recommend  # noqa: E402
 COMMANDS.append(recommend)
 from . import cop  # noqa: E402
 COMMANDS.append(cop)
+from . import token  # noqa: E402
+COMMANDS.append(token)

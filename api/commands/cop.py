@@ -27,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="write here instead of standard output (required for xlsx)")
     p.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of CSV/XLSX texts")
     p.add_argument("--store", type=Path, default=settings.store_path)
-    p.add_argument("--data-dir", type=Path, default=settings.data_dir, help="folder holding concepts.yaml")
+    p.add_argument("--data-dir", type=Path, default=settings.data_dir,
+                   help="folder holding concepts.yaml, read only when there is no graph store")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds HiGHS may search")
     p.set_defaults(run=run)
 
@@ -51,6 +52,7 @@ def _names_graph_governments(body: dict[str, Any]) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from recommender.cop import Infeasible, concept_labels, plan_response, problem_from_request
+    from recommender.cop.catalogue import concepts_from_graph
     from recommender.cop.export import to_csv, to_xlsx
     from recommender.cop.partners import partner_rows, suggest_partners
     from recommender.profiles import load_profiles
@@ -58,18 +60,19 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and args.out is None:
         raise UsageError("--format xlsx needs --out PATH")
     body = read_request(args.file)
-    concepts_path = args.data_dir / "concepts.yaml"
-    if not concepts_path.is_file():
-        raise UsageError(f"no concepts.yaml in {args.data_dir}")
-    concepts = yaml.safe_load(concepts_path.read_text(encoding="utf-8"))
     try:
         store: GraphStore | None = GraphStore.open(args.store)
     except StoreMissing as exc:
         if _names_graph_governments(body):
             raise UsageError(str(exc)) from None
         store = None  # every participant describes itself; plan without the graph (and without partners)
-    profiles = load_profiles(store) if store is not None else None
-    rows = partner_rows(store) if store is not None else []
+    if store is not None:
+        concepts, profiles, rows = concepts_from_graph(store), load_profiles(store), partner_rows(store)
+    else:
+        concepts_path = args.data_dir / "concepts.yaml"
+        if not concepts_path.is_file():
+            raise UsageError(f"no graph store at {args.store} and no concepts.yaml in {args.data_dir}")
+        concepts, profiles, rows = yaml.safe_load(concepts_path.read_text(encoding="utf-8")), None, []
     problem, weights = problem_from_request(body, profiles=profiles, concepts=concepts)
     try:
         result = plan_response(problem, weights=weights, labels=concept_labels(concepts), time_limit=args.time_limit,

@@ -17,3 +17,5 @@ from . import cops  # noqa: E402
 ROUTERS.append(cops.register)
 from . import browse, pages  # noqa: E402
 ROUTERS += [browse.register, pages.register]
+from . import curation, registrations  # noqa: E402
+ROUTERS += [registrations.register, curation.register]

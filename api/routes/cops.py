@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from recommender.cop import CopInputError, Infeasible, PlanTimeout, concept_labels, plan_response, problem_from_request
+from recommender.cop.catalogue import concepts_from_graph
 from recommender.cop.export import to_csv, to_xlsx
 from recommender.cop.partners import partner_rows, suggest_partners
 from recommender.profiles import GovernmentProfile, load_profiles
@@ -48,9 +47,8 @@ class CopContext:
 def get_cop_context(request: Request) -> CopContext:
     state = request.app.state
     if getattr(state, "cop_context", None) is None:
-        settings = state.settings
-        concepts = yaml.safe_load((Path(settings.data_dir) / "concepts.yaml").read_text(encoding="utf-8"))
-        state.cop_context = CopContext(profiles=load_profiles(state.store), concepts=concepts,
+        # loaded on first use so that servers which never plan pay nothing at start-up
+        state.cop_context = CopContext(profiles=load_profiles(state.store), concepts=concepts_from_graph(state.store),
                                        partner_rows=partner_rows(state.store))
     return state.cop_context
 

@@ -118,7 +118,7 @@ class SparqlService:
             _, body, key, truncated, rows = reply
             used = next(f for f in (*RESULT_FORMATS, *GRAPH_FORMATS) if f.key == key)
             return SparqlResult(body=body, format=used, truncated=truncated, rows=rows)
-        if kind == "refused":
+        if kind in ("refused", "unsupported"):
             raise QueryRefused(reply[1])
         if kind == "syntax":
             raise QuerySyntaxError(reply[1])

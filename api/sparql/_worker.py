@@ -8,7 +8,7 @@ Messages on the pipe (all plain tuples and dicts, so nothing but builtins is unp
     parent -> worker   {"query", "format", "max_rows", "default_graphs", "named_graphs"} | None (stop)
     worker -> parent   ("ready", info) once, then per query one of
                        ("ok", body: bytes, format, truncated: bool, rows: int)
-                       ("refused", message) | ("syntax", message) | ("error", message)
+                       ("refused" | "syntax" | "unsupported" | "error", message)
 """
 
 from __future__ import annotations
@@ -87,7 +87,11 @@ def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[
         return ("ok", write_triples(triples, fmt, prefixes=prefixes), fmt, truncated, len(triples))
     except SyntaxError as exc:
         return ("syntax", f"syntax error: {exc}")
-    except (ValueError, TypeError, OSError, RuntimeError) as exc:
+    except RuntimeError as exc:
+        if "not supported" in str(exc):
+            return ("unsupported", f"the query uses something this endpoint does not support: {exc}")
+        return ("error", f"the query could not be evaluated: {exc}")
+    except (ValueError, TypeError, OSError) as exc:
         return ("error", f"the query could not be evaluated: {exc}")
 
 

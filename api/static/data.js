@@ -13,9 +13,25 @@
         KL.el("th", {scope: "row"}, name), KL.el("td", {}, value), KL.el("td", {}, n ?? "–"))))));
   }
 
+  /** Long labels as several lines, so horizontal bars keep their room on a narrow screen. */
+  function wrap(text, width) {
+    const lines = [];
+    let line = "";
+    for (const word of String(text).split(" ")) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    }
+    if (line) lines.push(line);
+    return lines;
+  }
+
   function chart(id, type, labels, values, options) {
     const canvas = document.getElementById(id);
     if (typeof Chart === "undefined") return null;
+    if (options.indexAxis === "y") {
+      // room for every bar and its wrapped label
+      canvas.parentElement.style.height = Math.max(12, 3.4 * labels.length) + "rem";
+      labels = labels.map((l) => wrap(l, 34));
+    }
     return new Chart(canvas, {
       type,
       data: {labels, datasets: [{data: values, backgroundColor: options.colours, borderWidth: 0,
@@ -55,7 +71,7 @@
     table(document.getElementById("table-shares"), shares.map((o) => [label(o), pct(o.value), o.n]), KL.t("data.share"));
 
     chart("chart-scores", "bar", scores.map(label), scores.map((o) => o.value),
-          {colours: GREENS[3], format: (v) => String(v), max: 10, seriesLabel: KL.t("data.mean")});
+          {colours: GREENS[3], format: (v) => String(v), max: 10, indexAxis: "y", seriesLabel: KL.t("data.mean")});
     table(document.getElementById("table-scores"), scores.map((o) => [label(o), o.value.toFixed(1) + " / 10", o.n]), KL.t("data.mean"));
 
     table(document.getElementById("table-counts"), counts.map((o) => [label(o), o.value, o.n]), KL.t("data.count"));

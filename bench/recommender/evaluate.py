@@ -29,11 +29,15 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from kg.store import GraphStore  # noqa: E402
 from recommender import Recommender, load_encoder, load_knowledge  # noqa: E402
-from recommender.model import PEER_WEIGHTS, PRACTICE_WEIGHTS  # noqa: E402
 
 K = 10
 SCORERS = ["topical", "barrier", "semantic", "lexical", "graph", "context", "frontrunner"]
 GRID = [0.0, 0.25, 0.5, 1.0, 2.0]
+# Floors kept by the tuning: text embeddings carry English and paraphrased profiles (1 of 27 here, more in
+# real use), and the issue asks for barrier fit and the front-runner gap to count; the dev set alone
+# (one judge) would switch them off. The CV estimate below is of this constrained procedure.
+FLOORS = {"semantic": 0.25, "barrier": 0.25, "frontrunner": 0.2}
+START = {s: 1.0 for s in SCORERS}
 
 
 class CachingEncoder:
@@ -151,8 +155,8 @@ def tune(rec: Recommender, profiles: list[dict], what: str, start: dict[str, flo
     for _ in range(rounds):
         changed = False
         for s in SCORERS:
-            for g in GRID:
-                if g == best[s]:
+            for g in sorted(set(GRID) | {FLOORS.get(s, 0.0)}):
+                if g == best[s] or g < FLOORS.get(s, 0.0):
                     continue
                 trial = {**best, s: g}
                 if sum(trial.values()) == 0:
@@ -172,8 +176,9 @@ def cross_validate(rec: Recommender, profiles: list[dict], folds: int = 5, seed:
     result = {"practices": np.zeros(len(profiles)), "peers": np.zeros(len(profiles)), "weights": []}
     for k, test in enumerate(parts):
         train = [profiles[i] for i in order if i not in test]
-        wp = tune(rec, train, "practices", PRACTICE_WEIGHTS)
-        wq = tune(rec, train, "peers", PEER_WEIGHTS)
+        # tuning starts from uniform weights, not from the shipped ones, so the estimate does not lean on them
+        wp = tune(rec, train, "practices", START)
+        wq = tune(rec, train, "peers", START)
         result["weights"].append({"practices": wp, "peers": wq})
         model = with_weights(rec, wp, wq)
         test_profiles = [profiles[i] for i in test]
@@ -211,7 +216,7 @@ def main() -> int:
         runs[label] = run_model(with_weights(rec, only(name), only(name)), profiles)
         rows[label] = score_run(runs[label], profiles)
     runs["full"] = run_model(rec, profiles)
-    rows["**full (default weights)**"] = score_run(runs["full"], profiles)
+    rows["**full (shipped weights, in-sample)**"] = score_run(runs["full"], profiles)
     for s in SCORERS:
         w_pr = {**rec.practice_weights_, s: 0.0}
         w_pe = {**rec.peer_weights_, s: 0.0}
@@ -227,7 +232,7 @@ def main() -> int:
     base_names = [n for n in rows if not n.startswith(("**full", "full"))]
     for what in ("practices", "peers"):
         best = max(base_names, key=lambda n: rows[n][what][0])
-        full = rows["**full (default weights)**"][what][0]
+        full = rows["**full (shipped weights, in-sample)**"][what][0]
         print(f"\n{what}: full {full:.3f} vs best baseline {best} {rows[best][what][0]:.3f} "
               f"({100 * (full / rows[best][what][0] - 1):+.1f} % relative)")
 
@@ -237,10 +242,13 @@ def main() -> int:
         cv = cross_validate(rec, profiles)
         print(f"\n5-fold cross-validation of the weights ({time.perf_counter() - started:.0f} s): held-out nDCG@10 "
               f"practices {cv['practices'].mean():.3f}, peers {cv['peers'].mean():.3f} "
-              f"(default weights: {rows['**full (default weights)**']['practices'][0]:.3f}, "
-              f"{rows['**full (default weights)**']['peers'][0]:.3f})")
+              f"(shipped weights in-sample: {rows['**full (shipped weights, in-sample)**']['practices'][0]:.3f}, "
+              f"{rows['**full (shipped weights, in-sample)**']['peers'][0]:.3f})")
         for k, w in enumerate(cv["weights"]):
             print(f"  fold {k}: practices {w['practices']}\n          peers     {w['peers']}")
+        for what in ("practices", "peers"):
+            median = {s: float(np.median([w[what][s] for w in cv["weights"]])) for s in SCORERS}
+            print(f"  median over folds, {what}: {median}")
         out["cv"] = {"practices": cv["practices"].tolist(), "peers": cv["peers"].tolist(), "weights": cv["weights"]}
     if args.json:
         args.json.write_text(json.dumps(out, indent=2), encoding="utf-8")

@@ -9,6 +9,7 @@ keep it out whenever the rest stays infeasible (Chinneck's deletion filter, at f
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from .errors import Conflict
 from .milp import is_feasible
 from .model import FAMILIES, Participant, Problem, bounds_for_size, frontrunners_needed
@@ -61,9 +62,13 @@ def _demand_conflict(problem: Problem, family: str, who: Callable[[Participant],
     have_nl = f"maar er neemt maar {available} {one_nl} deel" if available == 1 else \
         f"maar er nemen maar {available} {many_nl} deel"
     have_en = f"but only {available} {one_en if available == 1 else many_en} take{'s' if available == 1 else ''} part"
-    extra_nl, extra_en = _k_clause(k) if available * k > supply or k > 1 else ("", "")
-    return Conflict((family, "max_groups_per_participant"), f"{ask_nl} {have_nl}{extra_nl}",
-                    f"{ask_en} {have_en}{extra_en}")
+    extra_nl, extra_en = _k_clause(k) if k > 1 else ("", "")
+    families: tuple[str, ...] = (family, "max_groups_per_participant")
+    if supply < available * min(k, len(problem.groups)):
+        extra_nl += " (en niet elk zit in een groep waarvoor die zich opgaf)"
+        extra_en += " (and not all signed up for every group)"
+        families += ("allowed_groups",)
+    return Conflict(families, f"{ask_nl} {have_nl}{extra_nl}", f"{ask_en} {have_en}{extra_en}")
 
 
 def precheck(problem: Problem) -> list[Conflict]:
@@ -73,8 +78,10 @@ def precheck(problem: Problem) -> list[Conflict]:
     for g in groups:
         if g.min_size > g.max_size:
             out.append(Conflict(("min_size", "max_size"),
-                                f"{g.name_nl}: de minimumgrootte ({g.min_size}) is groter dan de maximumgrootte ({g.max_size})",
-                                f"{g.name_en}: the minimum size ({g.min_size}) exceeds the maximum size ({g.max_size})"))
+                                f"{g.name_nl}: de minimumgrootte ({g.min_size}) is groter dan de maximumgrootte "
+                                f"({g.max_size})",
+                                f"{g.name_en}: the minimum size ({g.min_size}) exceeds the maximum size "
+                                f"({g.max_size})"))
     k = c.max_groups_per_participant
     demand = sum(g.min_size for g in groups)
     seats = _seats(problem, lambda p: True)
@@ -85,6 +92,14 @@ def precheck(problem: Problem) -> list[Conflict]:
                             f"deelnemers kunnen er samen maar {seats} innemen{nl}",
                             f"the groups need at least {demand} places in all, but the {len(problem.participants)} "
                             f"participants can fill only {seats}{en}"))
+    for g in groups:
+        candidates = sum(p.allowed_groups is None or g.code in p.allowed_groups for p in problem.participants)
+        if candidates < g.min_size:
+            out.append(Conflict(("allowed_groups", "min_size"),
+                                f"{g.name_nl} moet minstens {g.min_size} leden hebben, maar maar {candidates} "
+                                f"deelnemer(s) gaven zich ervoor op",
+                                f"{g.name_en} needs at least {g.min_size} members, but only {candidates} "
+                                f"participant(s) signed up for it"))
     required = [p for p in problem.participants if problem.required(p)]
     capacity = sum(g.max_size for g in groups)
     if len(required) > capacity:
@@ -154,7 +169,8 @@ def _fixed_conflicts(problem: Problem) -> list[Conflict]:
         for code in set(c.fixed.get(a, ())) & set(c.fixed.get(b, ())):
             pa, pb = problem.participant(a), problem.participant(b)
             out.append(Conflict(("fixed", "cannot_link"),
-                                f"{pa.name} en {pb.name} mogen niet samen, maar zijn allebei vastgelegd in {names[code][0]}",
+                                f"{pa.name} en {pb.name} mogen niet samen, maar zijn allebei vastgelegd in "
+                                f"{names[code][0]}",
                                 f"{pa.name} and {pb.name} must be apart but are both fixed to {names[code][1]}"))
     return out
 
@@ -215,11 +231,13 @@ def describe_family(problem: Problem, family: str) -> tuple[str, str]:
         n = sum(problem.required(p) for p in problem.participants)
         return f"{n} deelnemers moeten in een groep", f"{n} participants must join a group"
     if family == "allowed_groups":
-        return "deelnemers enkel in de groepen waarvoor ze zich opgaven", "participants only in groups they signed up for"
+        return ("deelnemers enkel in de groepen waarvoor ze zich opgaven",
+                "participants only in groups they signed up for")
     if family == "frontrunners":
         n = sum(p.frontrunner for p in problem.participants)
-        rule_nl = f"minstens {c.min_frontrunners_per_group} koploper(s) per groep" if c.min_frontrunners_per_group else ""
-        rule_en = f"at least {c.min_frontrunners_per_group} front-runner(s) per group" if c.min_frontrunners_per_group else ""
+        count = c.min_frontrunners_per_group
+        rule_nl = f"minstens {count} koploper(s) per groep" if count else ""
+        rule_en = f"at least {count} front-runner(s) per group" if count else ""
         if c.min_frontrunner_share:
             pct = f"{c.min_frontrunner_share:.0%}"
             rule_nl = " en ".join(filter(None, [rule_nl, f"minstens {pct} koplopers per groep"]))
@@ -238,7 +256,8 @@ def describe_family(problem: Problem, family: str) -> tuple[str, str]:
         return f"{label[0]} per groep ({'; '.join(parts)})", f"{label[1]} per group ({'; '.join(parts)})"
     if family == "max_per_province":
         m = c.max_per_province
-        return f"hoogstens {m} deelnemers per provincie in een groep", f"at most {m} participants per province in a group"
+        return (f"hoogstens {m} deelnemers per provincie in een groep",
+                f"at most {m} participants per province in a group")
     if family == "must_link":
         return f"{len(c.must_link)} paren die samen moeten", f"{len(c.must_link)} must-link pair(s)"
     if family == "cannot_link":

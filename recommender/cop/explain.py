@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from .model import Group, Participant, Plan, Problem, bounds_for_size, frontrunners_needed
-from .objective import (Weights, fit, is_small, is_topical_frontrunner, learning_value, partner_index,
-                        selection_value)
+from .model import Group, Participant, Plan, Problem, bounds_for_size, frontrunners_needed, violations
+from .objective import Weights, fit, is_small, is_topical_frontrunner, learning_value, partner_index, selection_value
 
 Labels = Mapping[str, tuple[str, str]]
 
@@ -81,11 +80,16 @@ def reasons(problem: Problem, plan: Plan, participant: Participant, group: Group
     if linked:
         out.append(_reason("must-link", f"Moet samen met {_names(linked)}", f"Must be together with {_names(linked)}"))
     if not out or selection_value(participant) >= 0.75:
-        out.append(_reason("selection",
-                           f"Capaciteit {participant.capacity:.2f} en bereidheid om te delen "
-                           f"{participant.willingness_to_share:.2f}",
-                           f"Capacity {participant.capacity:.2f} and willingness to share "
-                           f"{participant.willingness_to_share:.2f}"))
+        criteria_nl = (f"capaciteit {participant.capacity:.2f}, bereidheid om te delen "
+                       f"{participant.willingness_to_share:.2f}, mogelijke impact {participant.impact:.2f}")
+        criteria_en = (f"capacity {participant.capacity:.2f}, willingness to share "
+                       f"{participant.willingness_to_share:.2f}, possible impact {participant.impact:.2f}")
+        if out:
+            out.append(_reason("selection", criteria_nl[0].upper() + criteria_nl[1:],
+                               criteria_en[0].upper() + criteria_en[1:]))
+        else:
+            out.append(_reason("selection", f"Vrije plaats in de groep; {criteria_nl}",
+                               f"Free place in the group; {criteria_en}"))
     if problem.required(participant) and len(out) == 1 and out[0]["kind"] == "selection":
         out.insert(0, _reason("required", "Moet in een groep; hier is plaats", "Must join a group; this one has room"))
     return out
@@ -153,3 +157,49 @@ def composition(problem: Problem, plan: Plan, group: Group) -> dict[str, dict[st
             "provinces": dict(Counter(p.province or "?" for p in people)),
             "government_types": dict(Counter(p.government_type for p in people)),
             "frontrunners": {"count": sum(p.frontrunner for p in people)}}
+
+
+def _blocked_words(problem: Problem, plan: Plan, participant: Participant, group: Group, family: str
+                   ) -> tuple[str, str]:
+    c, members = problem.constraints, plan[group.code]
+    if family == "max_size":
+        full = f"{len(members)}/{group.max_size}"
+        return f"de groep is vol ({full})", f"the group is full ({full})"
+    if family == "max_per_province":
+        return (f"er zitten al {c.max_per_province} deelnemers uit {participant.province} in",
+                f"it already has {c.max_per_province} participants from {participant.province}")
+    if family == "allowed_groups":
+        return "gaf zich niet op voor deze groep", "did not sign up for this group"
+    if family == "cannot_link":
+        others = [problem.participant(b if a == participant.id else a) for a, b in c.cannot_link
+                  if participant.id in (a, b) and (b if a == participant.id else a) in members]
+        return f"mag niet samen met {_names(others)}", f"may not be with {_names(others)}"
+    if family == "must_link":
+        return "moet samen met een deelnemer die elders zit", "must be with a participant placed elsewhere"
+    if family == "frontrunners":
+        return "er zijn te weinig koplopers voor nog een lid", "too few front-runners for one more member"
+    if family == "maturity_mix":
+        return "de maturiteitsmix laat geen extra lid van deze groep toe", "the maturity mix allows no more of its kind"
+    if family == "government_type_mix":
+        return "de mix van bestuurstypes laat het niet toe", "the government type mix does not allow it"
+    return family, family
+
+
+def why_unassigned(problem: Problem, plan: Plan, participant: Participant) -> list[dict[str, str]]:
+    """For each group, the rules that keep ``participant`` out of it under ``plan``.
+
+    The checks are ``model.violations``, the same that decide whether a plan is feasible.
+    """
+    before = set(violations(problem, plan))
+    out = []
+    for g in problem.groups:
+        trial = dict(plan) | {g.code: plan[g.code] | {participant.id}}
+        families = list(dict.fromkeys(v.split(":", 1)[0] for v in violations(problem, trial) if v not in before))
+        if families:
+            words = [_blocked_words(problem, plan, participant, g, f) for f in families]
+            out.append(_reason("not-placed", f"{g.name_nl}: " + "; ".join(w[0] for w in words),
+                               f"{g.name_en}: " + "; ".join(w[1] for w in words)))
+        else:
+            out.append(_reason("not-placed", f"{g.name_nl}: zou passen, maar voegt niets toe aan het doel",
+                               f"{g.name_en}: would fit, but adds nothing to the objective"))
+    return out

@@ -45,7 +45,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[object]]
     for row in rows:
         ws.append(row)
     ws.freeze_panes = "A2"
-    for column, name in zip(ws.columns, header):
+    for column, name in zip(ws.columns, header, strict=True):
         width = max([len(name)] + [len(str(c.value or "")) for c in column])
         ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 80)
 
@@ -58,11 +58,13 @@ def to_xlsx(body: Mapping[str, Any], *, lang: str = "nl") -> bytes:
     _sheet(wb, "Samenvatting" if lang == "nl" else "Summary", ["key", "value"],
            [["status", body["status"]], ["objective", body["objective"]], ["gap", body["gap"]],
             ["solve_seconds", body["solve_seconds"]], ["greedy_objective", baseline.get("objective")],
-            ["greedy_status", baseline.get("status")], ["unassigned", ", ".join(body.get("unassigned", []))]])
+            ["greedy_status", baseline.get("status")],
+            ["unassigned", ", ".join(u["participant"] for u in body.get("unassigned", []))]])
     rows = assignment_rows(body, lang=lang)
     _sheet(wb, "Indeling" if lang == "nl" else "Assignments", list(ASSIGNMENT_COLUMNS),
            [[row[c] for c in ASSIGNMENT_COLUMNS] for row in rows])
-    _sheet(wb, "Groepen" if lang == "nl" else "Groups", ["group", "size", "constraint", "value", "limit", "tight", "text"],
+    _sheet(wb, "Groepen" if lang == "nl" else "Groups",
+           ["group", "size", "constraint", "value", "limit", "tight", "text"],
            [[g["code"], len(g["members"]), r["constraint"], str(r.get("value")), str(r.get("limit")), r["tight"],
              _text(r, lang)] for g in body["groups"] for r in g["report"]])
     _sheet(wb, "Partners", ["group", "organisation", "iri", "pentagon_role", "cases"],

@@ -17,8 +17,16 @@ from collections.abc import Callable
 
 from .milp import Solution
 from .model import CountBounds, Group, Participant, Problem, bounds_for_size, frontrunners_needed, violations
-from .objective import (Weights, evaluate, fit, is_small, is_topical_frontrunner, learning_value, partner_index,
-                        selection_value)
+from .objective import (
+    Weights,
+    evaluate,
+    fit,
+    is_small,
+    is_topical_frontrunner,
+    learning_value,
+    partner_index,
+    selection_value,
+)
 
 Unit = frozenset[str]
 

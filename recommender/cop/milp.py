@@ -26,8 +26,17 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from .model import FAMILIES, Plan, Problem
-from .objective import (Score, Weights, evaluate, fit, is_small, is_topical_frontrunner, learning_value,
-                        partner_index, selection_value)
+from .objective import (
+    Score,
+    Weights,
+    evaluate,
+    fit,
+    is_small,
+    is_topical_frontrunner,
+    learning_value,
+    partner_index,
+    selection_value,
+)
 
 DEFAULT_TIME_LIMIT_S = 60.0
 # HiGHS's default relative gap (1e-4) can stop before the best plan when many plans score almost alike; a
@@ -108,7 +117,7 @@ def _build(problem: Problem, weights: Weights, *, families: Collection[str], wit
         fixed_here = set(c.fixed.get(p.id, ())) if "fixed" in families else set()
         for k, g in enumerate(groups):
             allowed = "allowed_groups" not in families or p.allowed_groups is None or g.code in p.allowed_groups
-            cost = (weights.interest_fit * fit(p, g) + weights.selection * selection_value(p)) if with_objective else 0.0
+            cost = weights.interest_fit * fit(p, g) + weights.selection * selection_value(p) if with_objective else 0.0
             x[i, k] = m.var(cost=cost, lb=1.0 if g.code in fixed_here else 0.0, ub=1.0 if allowed else 0.0,
                             integer=True)
     n, big = len(people), float(len(people))

@@ -20,7 +20,8 @@ MATURITY_CODES = {"strategisch-extern": 5, "strategisch-intern": 4, "actief": 3,
 # A coaching track is about a kind of support rather than a theme; concepts.yaml gives traject-pilootproject no
 # topics at all. Counting interest in the matching support form (seed §07) lets profiles that ask for that
 # coaching fit the track.
-TRACK_SUPPORT_FORMS = {"traject-strategie": "begeleiding-strategie", "traject-pilootproject": "begeleiding-pilootproject"}
+TRACK_SUPPORT_FORMS = {"traject-strategie": "begeleiding-strategie",
+                       "traject-pilootproject": "begeleiding-pilootproject"}
 
 DEFAULT_SIZES = {"cop": (6, 20), "begeleiding": (3, 12)}
 
@@ -49,6 +50,7 @@ class Participant:
     frontrunner_flag: bool | None = None
     capacity: float = 0.5
     willingness_to_share: float = 0.5
+    impact: float = 0.5
     interests: Mapping[str, float] = field(default_factory=dict)
     neighbours: frozenset[str] = frozenset()
     associations: frozenset[str] = frozenset()

@@ -5,9 +5,9 @@ The objective is maximised and is a sum of four terms (the weights are ``Weights
 * **interest fit** ``w_fit * fit(i, g)`` per assignment: how much participant ``i`` cares about the group's
   topics (the best of its interest weights on them, 0..1). A CoP exists to work on its topic, so this term
   carries the largest weight.
-* **selection** ``w_sel * (capacity + willingness_to_share) / 2`` per assignment: Lokaal Circulair's own
-  selection criteria (internal capacity, willingness to share). It is small: it orders otherwise equal
-  candidates when places are limited.
+* **selection** ``w_sel * (capacity + willingness_to_share + impact) / 3`` per assignment: Lokaal Circulair's
+  own selection criteria (internal capacity, willingness to share, possible impact; each 0..1, 0.5 when
+  unknown). It is small: it orders otherwise equal candidates when places are limited.
 * **learning potential** ``w_learn * fit(i, g)`` for each late-majority member ``i`` that has a front-runner on
   the group's topics in its group. The seed says the late majority (two thirds of governments) needs
   front-runners to learn from; one front-runner can coach only so many, so each topical front-runner covers
@@ -73,7 +73,7 @@ def fit(participant: Participant, group: Group) -> float:
 
 
 def selection_value(participant: Participant) -> float:
-    return (participant.capacity + participant.willingness_to_share) / 2.0
+    return (participant.capacity + participant.willingness_to_share + participant.impact) / 3.0
 
 
 def is_small(participant: Participant, weights: Weights) -> bool:
@@ -107,7 +107,7 @@ def is_topical_frontrunner(participant: Participant, group: Group, weights: Weig
 
 def learning_value(participant: Participant, group: Group, weights: Weights) -> float:
     """What a late-majority member gains from a front-runner in this group (0 for everyone else)."""
-    if participant.adoption_group != "late-majority":
+    if participant.adoption_group != "late-majority" or participant.frontrunner:
         return 0.0
     return weights.learning * fit(participant, group)
 

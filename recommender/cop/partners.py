@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg import queries
 from kg.store import GraphStore
 
-from .model import Group
+from .model import TRACK_SUPPORT_FORMS, Group, Participant
 
 PENTAGON_ROLES = ("bedrijven", "kennisinstellingen", "middenveld-burgers", "financiers")
 LEAD_ROLES = {"trekker", "co-trekker"}
+MEMBER_TOPICS = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,24 @@ class PartnerSuggestion:
         return {"iri": self.iri, "name": self.name, "pentagon_role": self.pentagon_role,
                 "cases": [c.id for c in self.cases], "topics": list(self.topics), "score": self.score,
                 "case_details": [{"iri": c.iri, "id": c.id, "title": c.title} for c in self.cases]}
+
+
+def partner_topics(group: Group, members: Iterable[Participant]) -> Group:
+    """The group with the topics its partners should work on.
+
+    A coaching track is about a kind of support, not a theme (no case is tagged with a support form), so its
+    partners are sought on the ``MEMBER_TOPICS`` themes and instruments its members care most about.
+    """
+    if group.kind != "begeleiding":
+        return group
+    support_forms = set(TRACK_SUPPORT_FORMS.values())
+    totals: dict[str, float] = defaultdict(float)
+    for p in members:
+        for code, weight in p.interests.items():
+            if code not in support_forms:
+                totals[code] += weight
+    shared = sorted(totals, key=lambda code: (-totals[code], code))[:MEMBER_TOPICS]
+    return replace(group, topics=group.topics | frozenset(shared))
 
 
 def partner_rows(store: GraphStore) -> list[dict[str, object]]:

@@ -7,11 +7,12 @@ from typing import Any
 
 from .diagnosis import diagnose, precheck
 from .errors import CopError, Infeasible
-from .explain import Labels, composition, group_report, reasons
+from .explain import Labels, composition, group_report, reasons, why_unassigned
 from .greedy import solve_greedy
 from .milp import DEFAULT_TIME_LIMIT_S, Solution, solve
 from .model import Group, Problem
 from .objective import Weights, evaluate, partner_index
+from .partners import partner_topics
 
 PartnerFinder = Callable[[Group], list[dict[str, object]]]
 
@@ -70,9 +71,11 @@ def plan_response(problem: Problem, *, weights: Weights | None = None, labels: L
         "status": solution.status, "objective": round(solution.objective or 0.0, 6),
         "gap": round(solution.gap or 0.0, 9), "solve_seconds": round(solution.solve_seconds, 4),
         "assignments": assignments, "groups": groups,
-        "partners": [{"group": g.code, "organisations": partner_finder(g) if partner_finder else []}
+        "partners": [{"group": g.code, "organisations": partner_finder(
+            partner_topics(g, (problem.participant(pid) for pid in plan[g.code]))) if partner_finder else []}
                      for g in problem.groups],
-        "unassigned": sorted(p.id for p in problem.participants if p.id not in assigned),
+        "unassigned": [{"participant": p.id, "name": p.name, "reasons": why_unassigned(problem, plan, p)}
+                       for p in sorted(problem.participants, key=lambda p: p.id) if p.id not in assigned],
         "score": solution.score.as_dict() if solution.score else None,
         "bound": solution.bound, "solver": {"name": "scipy.optimize.milp (HiGHS)", **solution.detail},
         "weights": {k: getattr(weights, k) for k in weights.__dataclass_fields__},

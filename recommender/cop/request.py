@@ -13,13 +13,23 @@ from typing import Any
 from ..profiles import GovernmentProfile
 from .adapter import participant_from_profile, participant_id
 from .errors import CopInputError
-from .model import (ADOPTION_GROUPS, MATURITY_CODES, Constraints, CountBounds, Group, Participant, Problem,
-                    group_catalogue, group_from_concept)
+from .model import (
+    ADOPTION_GROUPS,
+    MATURITY_CODES,
+    Constraints,
+    CountBounds,
+    Group,
+    Participant,
+    Problem,
+    group_catalogue,
+    group_from_concept,
+)
 from .objective import Weights
 
 PARTICIPANT_KEYS = {"nis_code", "iri", "id", "profile"}
 PROFILE_KEYS = {"name", "government_type", "province", "population", "maturity", "frontrunner", "themes",
-                "instruments", "support_forms", "interests", "capacity", "willingness_to_share", "neighbours",
+                "instruments", "support_forms", "interests", "capacity", "willingness_to_share", "impact",
+                "neighbours",
                 "associations", "groups", "must_participate"}
 CONSTRAINT_KEYS = {f.name for f in fields(Constraints)} | {"exactly_one_group"}
 BOUND_KEYS = {"min", "max", "min_share", "max_share"}
@@ -65,7 +75,7 @@ def _interest_codes(value: Any, field: str, known: set[str]) -> dict[str, float]
 
 
 def _apply_profile(base: Participant, profile: Mapping[str, Any], field: str, concepts: Mapping[str, Any],
-                   group_codes: set[str]) -> Participant:
+                   group_codes: set[str], provinces: set[str]) -> Participant:
     _check_keys(profile, PROFILE_KEYS, field)
     changes: dict[str, Any] = {}
     if "name" in profile:
@@ -75,7 +85,12 @@ def _apply_profile(base: Participant, profile: Mapping[str, Any], field: str, co
             raise CopInputError(f"{field}.government_type: unknown code {profile['government_type']!r}")
         changes["government_type"] = profile["government_type"]
     if "province" in profile:
-        changes["province"] = str(profile["province"]).removeprefix("Provincie ").strip() or None
+        province = str(profile["province"]).removeprefix("Provincie ").strip()
+        # a misspelt province would silently escape the per-province cap
+        if provinces and province not in provinces:
+            raise CopInputError(f"{field}.province: unknown province {profile['province']!r} "
+                                f"(expected one of {', '.join(sorted(provinces))})")
+        changes["province"] = province or None
     if "population" in profile:
         changes["population"] = _count(profile["population"], f"{field}.population")
     if "maturity" in profile:
@@ -95,7 +110,7 @@ def _apply_profile(base: Participant, profile: Mapping[str, Any], field: str, co
         known = _codes(concepts, "themes") | _codes(concepts, "instruments") | _codes(concepts, "support_forms")
         interests |= _interest_codes(profile["interests"], f"{field}.interests", known)
     changes["interests"] = interests
-    for key in ("capacity", "willingness_to_share"):
+    for key in ("capacity", "willingness_to_share", "impact"):
         if key in profile:
             changes[key] = _unit(profile[key], f"{field}.{key}")
     for key in ("neighbours", "associations"):
@@ -121,6 +136,7 @@ def _participants(entries: Any, profiles: Mapping[str, GovernmentProfile] | None
     by_nis = {p.nis_code: p for p in profiles.values() if p.nis_code and not p.former}
     by_nis.update({p.nis_code: p for p in profiles.values() if p.nis_code and p.nis_code not in by_nis})
     iri_to_id = {iri: participant_id(p) for iri, p in profiles.items()}
+    provinces = {p.province for p in profiles.values() if p.province}
     out = []
     for n, entry in enumerate(entries):
         field = f"participants.{n}"
@@ -143,7 +159,7 @@ def _participants(entries: Any, profiles: Mapping[str, GovernmentProfile] | None
         else:
             raise CopInputError(f"{field}: give a nis_code, an iri, or an id with a profile that has a name")
         if "profile" in entry:
-            base = _apply_profile(base, entry["profile"], f"{field}.profile", concepts, group_codes)
+            base = _apply_profile(base, entry["profile"], f"{field}.profile", concepts, group_codes, provinces)
         out.append(base)
     return out
 

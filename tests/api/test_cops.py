@@ -116,3 +116,15 @@ def test_xlsx_export_has_the_coordinator_sheets(client: TestClient) -> None:
     assert wb["Indeling"].max_row - 1 == len(client.post(URL, json=_request()).json()["assignments"])
     summary = {row[0].value: row[1].value for row in wb["Samenvatting"].iter_rows(min_row=2)}
     assert summary["status"] == "optimal"
+
+
+def test_non_municipal_participants_are_named_by_iri(client: TestClient, graph_store: GraphStore) -> None:
+    from recommender.profiles import load_profiles
+
+    association = next(iri for iri, p in sorted(load_profiles(graph_store).items()) if p.type == "intergemeentelijk")
+    body = _request()
+    body["participants"].append({"iri": association, "profile": {"instruments": ["monitoring"]}})
+    r = client.post(URL, json=body)
+    assert r.status_code == 200, r.text
+    placed = {a["participant"]: a for a in r.json()["assignments"]}
+    assert association in placed and placed[association]["government_type"] == "intergemeentelijk"

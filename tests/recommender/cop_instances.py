@@ -33,7 +33,8 @@ def brute_force(p: Problem, weights: Weights | None = None) -> tuple[float, Plan
     options = [frozenset(c) for r in range(k + 1) for c in combinations(codes, r)]
     best: tuple[float, Plan] | None = None
     for choice in product(options, repeat=len(p.participants)):
-        plan = {code: frozenset(q.id for q, chosen in zip(p.participants, choice) if code in chosen) for code in codes}
+        plan = {code: frozenset(q.id for q, chosen in zip(p.participants, choice, strict=True) if code in chosen)
+                for code in codes}
         if violations(p, plan):
             continue
         value = evaluate(p, plan, weights).total

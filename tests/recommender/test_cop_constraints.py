@@ -10,13 +10,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from cop_instances import AANK, MON, brute_force, group, person, problem
 
 from recommender.cop.greedy import solve_greedy
 from recommender.cop.milp import solve
 from recommender.cop.model import CountBounds, Participant, violations
 from recommender.cop.objective import Weights
-
-from cop_instances import AANK, MON, brute_force, group, person, problem
 
 F = 5  # maturity level of a koploper
 E = 3  # early majority
@@ -24,93 +23,105 @@ L = 2  # late majority
 
 CASES = {
     "max_size": (
-        dict(people=[person("a", mon=1), person("b", mon=1), person("c", mon=1)]),
-        dict(groups=[group(MON, max_size=2), AANK]),
+        {"people": [person("a", mon=1), person("b", mon=1), person("c", mon=1)]},
+        {"groups": [group(MON, max_size=2), AANK]},
         2 * 11 + 1,
     ),
     "min_size": (
-        dict(people=[person("a", mon=1), person("b", mon=1), person("c", mon=1)]),
-        dict(groups=[MON, group(AANK, min_size=2)]),
+        {"people": [person("a", mon=1), person("b", mon=1), person("c", mon=1)]},
+        {"groups": [MON, group(AANK, min_size=2)]},
         11 + 2 * 1,
     ),
     "max_groups_per_participant": (
-        dict(people=[person("a", mon=1, aank=1), person("b", mon=1, aank=1)], max_groups_per_participant=2),
-        dict(max_groups_per_participant=1),
+        {"people": [person("a", mon=1, aank=1), person("b", mon=1, aank=1)], "max_groups_per_participant": 2},
+        {"max_groups_per_participant": 1},
         2 * 11,
     ),
     # E can only sit with A, away from B and C; places are two per group, so taking E in costs B's or C's fit
     "assign_all": (
-        dict(people=[person("a", mon=1, aank=1), person("b", mon=1), person("c", aank=1), person("e")],
-             groups=[group(MON, max_size=2), group(AANK, max_size=2)], cannot_link=(("e", "b"), ("e", "c"))),
-        dict(assign_all=True),
+        {"people": [person("a", mon=1, aank=1), person("b", mon=1), person("c", aank=1), person("e")],
+             "groups": [group(MON, max_size=2), group(AANK, max_size=2)], "cannot_link": (("e", "b"), ("e", "c"))},
+        {"assign_all": True},
         11 + 1 + 1 + 11,
     ),
     # the second front-runner cares only about monitoring, so moving it to procurement loses its fit and
     # the learning of the late-majority member there (it is no front-runner on that topic)
+    "must_participate": (
+        {"people": [person("a", mon=1, aank=1), person("b", mon=1), person("c", aank=1), person("e")],
+             "groups": [group(MON, max_size=2), group(AANK, max_size=2)], "cannot_link": (("e", "b"), ("e", "c"))},
+        {"people": [person("a", mon=1, aank=1), person("b", mon=1), person("c", aank=1),
+                     person("e", must_participate=True)]},
+        11 + 1 + 1 + 11,
+    ),
+    "maturity_mix_min_share": (
+        {"people": [person("e1", level=E, mon=1), person("l1", mon=1), person("l2", mon=1)]},
+        {"maturity_mix": {"early-majority": CountBounds(min_share=0.5)}},
+        2 * 11,
+    ),
     "min_frontrunners_per_group": (
-        dict(people=[person("f1", level=F, mon=1), person("f2", level=F, mon=1), person("l1", aank=1),
-                     person("l2", mon=1)]),
-        dict(min_frontrunners_per_group=1),
+        {"people": [person("f1", level=F, mon=1), person("f2", level=F, mon=1), person("l1", aank=1),
+                     person("l2", mon=1)]},
+        {"min_frontrunners_per_group": 1},
         (10 + 10 + 2 + 6) + (0 + 10 + 2),
     ),
     "min_frontrunner_share": (
-        dict(people=[person("f1", level=F, mon=1), person("l1", mon=1), person("l2", mon=1), person("l3", mon=1)]),
-        dict(min_frontrunner_share=0.5),
+        {"people": [person("f1", level=F, mon=1), person("l1", mon=1), person("l2", mon=1), person("l3", mon=1)]},
+        {"min_frontrunner_share": 0.5},
         10 + 10 + 2 + 6,
     ),
     "maturity_mix_max": (
-        dict(people=[person("f1", level=F, mon=1), person("l1", mon=1), person("l2", mon=1)]),
-        dict(maturity_mix={"late-majority": CountBounds(max=1)}),
+        {"people": [person("f1", level=F, mon=1), person("l1", mon=1), person("l2", mon=1)]},
+        {"maturity_mix": {"late-majority": CountBounds(max=1)}},
         (10 + 10 + 2 + 6) + 1,
     ),
     "maturity_mix_min": (
-        dict(people=[person("e1", level=E, mon=1), person("e2", level=E, mon=1), person("l1", aank=1)]),
-        dict(maturity_mix={"early-majority": CountBounds(min=1)}),
+        {"people": [person("e1", level=E, mon=1), person("e2", level=E, mon=1), person("l1", aank=1)]},
+        {"maturity_mix": {"early-majority": CountBounds(min=1)}},
         11 + (11 + 1),
     ),
     "max_per_province": (
-        dict(people=[person("a", mon=1, province="Limburg"), person("b", mon=1, province="Limburg"),
-                     person("c", mon=1, province="Limburg"), person("d", mon=1, province="Antwerpen")]),
-        dict(max_per_province=2),
+        {"people": [person("a", mon=1, province="Limburg"), person("b", mon=1, province="Limburg"),
+                     person("c", mon=1, province="Limburg"), person("d", mon=1, province="Antwerpen")]},
+        {"max_per_province": 2},
         3 * 11 + 1,
     ),
     "government_type_mix_max": (
-        dict(people=[person("a", mon=1, government_type="centrumstad"),
-                     person("b", mon=1, government_type="centrumstad"), person("c", mon=1)]),
-        dict(government_type_mix={"centrumstad": CountBounds(max=1)}),
+        {"people": [person("a", mon=1, government_type="centrumstad"),
+                     person("b", mon=1, government_type="centrumstad"), person("c", mon=1)]},
+        {"government_type_mix": {"centrumstad": CountBounds(max=1)}},
         2 * 11 + 1,
     ),
     # a lone centrumstad in the other group would be 100 % centrumstad, so b stays out
     "government_type_mix_share": (
-        dict(people=[person("a", mon=1, government_type="centrumstad"),
-                     person("b", mon=1, government_type="centrumstad"), person("c", mon=1)]),
-        dict(government_type_mix={"centrumstad": CountBounds(max_share=0.5)}),
+        {"people": [person("a", mon=1, government_type="centrumstad"),
+                     person("b", mon=1, government_type="centrumstad"), person("c", mon=1)]},
+        {"government_type_mix": {"centrumstad": CountBounds(max_share=0.5)}},
         2 * 11,
     ),
     "government_type_mix_min": (
-        dict(people=[person("a", mon=1, government_type="centrumstad"), person("b", mon=1), person("d", mon=1),
-                     person("c", aank=1, government_type="centrumstad")]),
-        dict(government_type_mix={"gemeente": CountBounds(min=1)}),
+        {"people": [person("a", mon=1, government_type="centrumstad"), person("b", mon=1), person("d", mon=1),
+                     person("c", aank=1, government_type="centrumstad")]},
+        {"government_type_mix": {"gemeente": CountBounds(min=1)}},
         2 * 11 + (11 + 1),
     ),
     "must_link": (
-        dict(people=[person("a", mon=1), person("b", aank=1)]),
-        dict(must_link=(("a", "b"),)),
+        {"people": [person("a", mon=1), person("b", aank=1)]},
+        {"must_link": (("a", "b"),)},
         11 + 1,
     ),
     "cannot_link": (
-        dict(people=[person("a", mon=1), person("b", mon=1)]),
-        dict(cannot_link=(("a", "b"),)),
+        {"people": [person("a", mon=1), person("b", mon=1)]},
+        {"cannot_link": (("a", "b"),)},
         11 + 1,
     ),
     "fixed": (
-        dict(people=[person("a", mon=1), person("b", mon=1)]),
-        dict(fixed={"a": ("cop-circulair-aankopen",)}),
+        {"people": [person("a", mon=1), person("b", mon=1)]},
+        {"fixed": {"a": ("cop-circulair-aankopen",)}},
         1 + 11,
     ),
     "allowed_groups": (
-        dict(people=[person("a", mon=1), person("b", mon=1)]),
-        dict(people=[person("a", mon=1, allowed_groups=frozenset({"cop-circulair-aankopen"})), person("b", mon=1)]),
+        {"people": [person("a", mon=1), person("b", mon=1)]},
+        {"people": [person("a", mon=1, allowed_groups=frozenset({"cop-circulair-aankopen"})), person("b", mon=1)]},
         1 + 11,
     ),
 }
@@ -174,10 +185,10 @@ def _random_instance(seed: int) -> tuple:
             capacity=rng.random(), willingness_to_share=rng.random(),
             neighbours=frozenset({f"p{(n + 1) % 6}"}) if rng.random() < 0.5 else frozenset(),
             government_type=rng.choice(["gemeente", "gemeente", "centrumstad"])))
-    constraints = dict(min_frontrunners_per_group=rng.choice([0, 1]), max_per_province=rng.choice([None, 2, 3]),
-                       max_groups_per_participant=rng.choice([1, 1, 2]),
-                       cannot_link=(("p0", "p1"),) if rng.random() < 0.5 else (),
-                       maturity_mix={"late-majority": CountBounds(max_share=0.67)} if rng.random() < 0.5 else {})
+    constraints = {"min_frontrunners_per_group": rng.choice([0, 1]), "max_per_province": rng.choice([None, 2, 3]),
+                       "max_groups_per_participant": rng.choice([1, 1, 2]),
+                       "cannot_link": (("p0", "p1"),) if rng.random() < 0.5 else (),
+                       "maturity_mix": {"late-majority": CountBounds(max_share=0.67)} if rng.random() < 0.5 else {}}
     groups = [group(MON, min_size=1, max_size=rng.choice([2, 3, 4])), group(AANK, min_size=1, max_size=3)]
     return people, groups, constraints
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cop_instances import AANK, MON, group, person, problem
 
 from recommender.cop.diagnosis import diagnose, minimal_conflict, precheck
 from recommender.cop.errors import Infeasible
@@ -10,8 +11,6 @@ from recommender.cop.milp import solve
 from recommender.cop.model import CountBounds, Group
 from recommender.cop.objective import Weights
 from recommender.cop.plan import plan_response
-
-from cop_instances import AANK, MON, group, person, problem
 
 TRACK = Group("traject-strategie", "Begeleidingstraject strategie", "Coaching track: strategy", "begeleiding",
               frozenset({"beleidsstrategie"}), 0, 10)
@@ -97,3 +96,11 @@ def test_plan_response_raises_infeasible_with_conflicts() -> None:
     with pytest.raises(Infeasible) as caught:
         plan_response(p, weights=Weights())
     assert caught.value.conflicts[0].families == ("assign_all", "maturity_mix")
+
+
+def test_too_few_sign_ups_for_a_group() -> None:
+    only_mon = frozenset({"cop-monitoring"})
+    people = [person("a", allowed_groups=only_mon), person("b", allowed_groups=only_mon), person("c")]
+    (conflict,) = precheck(problem(people, [MON, group(AANK, min_size=2)]))
+    assert conflict.text_en == "CoP Procurement needs at least 2 members, but only 1 participant(s) signed up for it"
+    assert conflict.families == ("allowed_groups", "min_size")

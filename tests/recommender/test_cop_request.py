@@ -38,7 +38,8 @@ def test_adapter_keeps_what_the_planner_needs() -> None:
 def test_graph_profiles_with_overrides(profiles: dict[str, GovernmentProfile]) -> None:
     problem, weights = problem_from_request({
         "participants": [{"nis_code": "24062"},
-                         {"nis_code": "71004", "profile": {"maturity": "verkennend", "themes": {"stadsontwikkeling": 0.7},
+                         {"nis_code": "71004", "profile": {"maturity": "verkennend",
+                                                           "themes": {"stadsontwikkeling": 0.7},
                                                            "capacity": 0.9, "groups": ["cop-stadsontwikkeling"],
                                                            "frontrunner": False}}],
         "groups": ["cop-stadsontwikkeling", {"code": "cop-monitoring", "max_size": 9}],
@@ -67,7 +68,8 @@ def test_groups_default_to_all_five_with_track_support_forms(profiles: dict[str,
     ({"participants": [{"name": "x"}]}, "participants.0.name"),
     ({"participants": [{"id": "x"}]}, "participants.0"),
     ({"participants": ["24062"], "constraints": {"min_frontrunner_share": 1.5}}, "constraints.min_frontrunner_share"),
-    ({"participants": ["24062"], "constraints": {"maturity_mix": {"pioniers": {"min": 1}}}}, "constraints.maturity_mix"),
+    ({"participants": ["24062"], "constraints": {"maturity_mix": {"pioniers": {"min": 1}}}},
+     "constraints.maturity_mix"),
     ({"participants": ["24062"], "constraints": {"government_type_mix": {"gemeente": {"minimum": 1}}}},
      "constraints.government_type_mix.gemeente.minimum"),
     ({"participants": ["24062"], "constraints": {"cannot_link": [["24062"]]}}, "constraints.cannot_link"),
@@ -76,9 +78,22 @@ def test_groups_default_to_all_five_with_track_support_forms(profiles: dict[str,
     ({"participants": [{"nis_code": "24062", "profile": {"maturity": "expert"}}]}, "participants.0.profile.maturity"),
     ({"participants": [{"nis_code": "24062", "profile": {"capacity": 2}}]}, "participants.0.profile.capacity"),
     ({"participants": ["24062"], "weights": {"learning": -1}}, "weights.learning"),
+    ({"participants": [{"nis_code": "24062", "profile": {"province": "Brabant"}}]}, "participants.0.profile.province"),
     ({"participants": ["24062"], "groups": [{"code": "cop-monitoring", "min_size": -1}]}, "groups.0.min_size"),
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_bad_requests_name_the_field(profiles: dict[str, GovernmentProfile], request_body: dict, field: str) -> None:
     with pytest.raises(CopInputError) as caught:
         problem_from_request(request_body, profiles=profiles, concepts=CONCEPTS)
     assert str(caught.value).startswith(field)
+
+
+def test_graph_catalogue_matches_concepts_yaml(graph_store: GraphStore) -> None:
+    from recommender.cop.catalogue import concepts_from_graph
+    from recommender.cop.model import group_from_concept
+
+    graph = concepts_from_graph(graph_store)
+    for key, entries in graph.items():
+        assert {e["code"] for e in entries} == {e["code"] for e in CONCEPTS[key]}, key
+    by_code = {c["code"]: group_from_concept(c) for c in CONCEPTS["communities_of_practice"]}
+    assert [group_from_concept(c) for c in graph["communities_of_practice"]] == [
+        by_code[c["code"]] for c in graph["communities_of_practice"]]

@@ -1,0 +1,281 @@
+"""A public endpoint must not be a door: no outbound calls, no writes, bounded time, memory and rows."""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from fixtures.sparql_support import BASE, make_settings, sparql_app, write_mini_store
+
+from api.sparql import QueryRefused, check_query
+
+TIMEOUT_S = 2.0
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+SIMPLE = f"ASK {{ <{BASE}id/gemeente/24062> ?p ?o }}"
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[tuple[str, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, address = self.sock.accept()
+            except OSError:
+                continue
+            self.connections.append(address)
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("sparql-security")
+    write_mini_store(directory / "store")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def client(store_dir: Path) -> Iterator[TestClient]:
+    settings = make_settings(store_dir / "store", store_dir, sparql_timeout_s=TIMEOUT_S)
+    with TestClient(sparql_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def attacks(port: int) -> list[tuple[str, dict[str, str]]]:
+    """(id, request parameters) of requests that would reach 127.0.0.1:port if anything fetched."""
+    url = f"http://127.0.0.1:{port}"
+    queries = {
+        "service": f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "service-silent-lowercase": f"select * where {{ service silent <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "service-variable": f"SELECT * WHERE {{ VALUES ?e {{ <{url}/sparql> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        "service-escaped": f"SELECT * WHERE {{ \\u0053ERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "service-in-subquery": f"ASK {{ {{ SELECT * WHERE {{ SERVICE <{url}/x> {{ ?s ?p ?o }} }} }} }}",
+        "service-prefixed": f"PREFIX e: <{url}/> SELECT * WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
+        "from-remote": f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "from-named-remote": f"SELECT * FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "from-prefixed": f"PREFIX e: <{url}/> SELECT * FROM e:data.ttl WHERE {{ ?s ?p ?o }}",
+        "from-relative-base": f"BASE <{url}/> SELECT * FROM <data.ttl> WHERE {{ ?s ?p ?o }}",
+        "from-file": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "load": f"LOAD <{url}/data.ttl>",
+        "load-into": f"LOAD SILENT <{url}/data.ttl> INTO GRAPH <{BASE}graph/cases>",
+        "insert-data": f"INSERT DATA {{ <{BASE}x> <{BASE}y> <{url}/z> }}",
+        "delete-where": "DELETE WHERE { ?s ?p ?o }",
+        "clear": "CLEAR ALL",
+        "drop": f"DROP GRAPH <{BASE}graph/cases>",
+        "create": f"CREATE GRAPH <{url}/g>",
+        "copy": f"COPY <{BASE}graph/cases> TO <{url}/g>",
+        "with-modify": f"WITH <{BASE}graph/cases> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+    }
+    return [(name, {"query": q}) for name, q in queries.items()]
+
+
+ATTACK_IDS = [name for name, _ in attacks(1)]
+
+
+@pytest.mark.parametrize("name", ATTACK_IDS)
+@pytest.mark.parametrize("method", ["GET", "POST-form", "POST-body"])
+def test_forbidden_requests_are_refused_before_execution(client: TestClient, listener: Listener,
+                                                         name: str, method: str) -> None:
+    query = dict(attacks(listener.port))[name]["query"]
+    if method == "GET":
+        response = client.get("/sparql", params={"query": query})
+    elif method == "POST-form":
+        response = client.post("/sparql", data={"query": query})
+    else:
+        response = client.post("/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["ok"] is False and body["status"] == 400
+    assert any(word in body["error"] for word in ("SERVICE", "FROM", "LOAD", "update", "read-only")), body
+    assert listener.connections == []
+
+
+def test_update_form_field_is_refused(client: TestClient, listener: Listener) -> None:
+    response = client.post("/sparql", data={"update": f"LOAD <http://127.0.0.1:{listener.port}/x>"})
+    assert response.status_code == 400 and "read-only" in response.json()["error"]
+    assert listener.connections == []
+
+
+def test_protocol_graph_pointing_at_the_listener_is_refused(client: TestClient, listener: Listener) -> None:
+    for parameter in ("default-graph-uri", "named-graph-uri"):
+        response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }",
+                                                 parameter: f"http://127.0.0.1:{listener.port}/g"})
+        assert response.status_code == 400
+    assert listener.connections == []
+
+
+def test_the_worker_refuses_service_even_if_the_guard_is_bypassed(client: TestClient, listener: Listener) -> None:
+    # straight to the pool: rdflib's parse in the worker is the second, independent check
+    reply = client.app.state.sparql.pool.run({
+        "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}",
+        "format": "json", "max_rows": 5})
+    assert reply[0] == "refused" and "SERVICE" in reply[1]
+    assert listener.connections == []
+
+
+def test_workers_have_no_network_where_the_kernel_allows(client: TestClient, listener: Listener) -> None:
+    info = client.app.state.sparql.pool.info
+    if not info.get("network_isolated"):
+        pytest.skip("unprivileged network namespaces are not available here; the guard is the only barrier")
+    assert listener.connections == []
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { ?s <http://example.org/SERVICE> 'SERVICE' } # SERVICE <http://x/>",
+    'SELECT ?service WHERE { ?service ?load ?insert . FILTER(?insert != "DROP") }',
+    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:load ?o }",
+    "SELECT * WHERE { ?s ?p '''multi\nline SERVICE <http://x/> { }''' }",
+], ids=["in-iri-string-comment", "as-variables", "as-prefix", "in-long-string"])
+def test_forbidden_words_outside_keyword_position_are_fine(client: TestClient, text: str) -> None:
+    check_query(text, max_length=10_000, local_graphs=frozenset())
+    assert client.get("/sparql", params={"query": text}).status_code == 200
+
+
+def test_guard_refuses_without_running_anything() -> None:
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        check_query("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", max_length=100, local_graphs=frozenset())
+
+
+# --- time, concurrency, memory ------------------------------------------------------------------------
+
+def test_runaway_query_is_stopped_while_others_are_served(client: TestClient) -> None:
+    pool = client.app.state.sparql.pool
+    pids_before = set(pool.worker_pids)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        started = time.monotonic()
+        heavy = executor.submit(client.get, "/sparql", params={"query": CARTESIAN})
+        time.sleep(0.3)
+        simple_started = time.monotonic()
+        simple = client.get("/sparql", params={"query": SIMPLE})
+        simple_seconds = time.monotonic() - simple_started
+        response = heavy.result(timeout=TIMEOUT_S + 10)
+        heavy_seconds = time.monotonic() - started
+    assert simple.status_code == 200 and simple.json()["boolean"] is True
+    assert simple_seconds < TIMEOUT_S, "the simple query waited for the runaway one"
+    assert response.status_code == 503
+    assert "limit" in response.json()["error"] and "stopped" in response.json()["error"]
+    assert heavy_seconds <= TIMEOUT_S + 2
+    # the killed worker is replaced and the endpoint keeps answering
+    deadline = time.monotonic() + 10
+    while len(pool.worker_pids) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(pool.worker_pids) == 2 and set(pool.worker_pids) != pids_before
+    assert client.get("/sparql", params={"query": SIMPLE}).status_code == 200
+
+
+def test_too_many_concurrent_queries_get_503_with_retry_after(client: TestClient) -> None:
+    limit = client.app.state.sparql.config.max_concurrent
+    with ThreadPoolExecutor(max_workers=limit + 3) as executor:
+        futures = [executor.submit(client.get, "/sparql", params={"query": CARTESIAN}) for _ in range(limit + 3)]
+        responses = [f.result(timeout=4 * TIMEOUT_S + 10) for f in futures]
+    overloaded = [r for r in responses if r.status_code == 503 and "too many" in r.json()["error"]]
+    assert len(overloaded) >= 3
+    assert all(int(r.headers["retry-after"]) >= 1 for r in overloaded)
+    assert all(r.status_code == 503 for r in responses)  # the admitted ones ran into the time limit
+    _wait_until_answering(client)
+
+
+def test_memory_hungry_query_kills_only_its_worker(store_dir: Path) -> None:
+    settings = make_settings(store_dir / "store", store_dir, sparql_timeout_s=30, sparql_workers=1,
+                             sparql_worker_memory_mb=1536)
+    with TestClient(sparql_app(settings)) as small:
+        started = time.monotonic()
+        response = small.get("/sparql", params={
+            "query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?c ?f ?i ?l LIMIT 1"})
+        assert response.status_code == 503, response.text
+        assert "memory" in response.json()["error"]
+        assert time.monotonic() - started < 30, "stopped by the time limit, not the memory limit"
+        _wait_until_answering(small)
+
+
+def _wait_until_answering(client: TestClient, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get("/sparql", params={"query": SIMPLE}).status_code == 200:
+            return
+        time.sleep(0.1)
+    pytest.fail("the endpoint did not recover")
+
+
+# --- fuzzing ----------------------------------------------------------------------------------------
+
+SEEDS = [
+    "PREFIX kl: <https://w3id.org/kringloop/def#> SELECT ?m (COUNT(?c) AS ?n) WHERE { ?c kl:leadGovernment ?m } GROUP BY ?m",
+    "SELECT * WHERE { ?s ?p ?o . OPTIONAL { ?o ?q ?r } FILTER(isIRI(?s) && STRLEN(STR(?o)) > 3) } ORDER BY ?s LIMIT 3",
+    "CONSTRUCT { ?s a ?t } WHERE { GRAPH ?g { ?s a ?t } MINUS { ?s a <http://example.org/x> } }",
+    "ASK { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> \"Leuven\"@nl }",
+    "SELECT ?x WHERE { VALUES ?x { 1 2 3 } BIND(?x * 2 AS ?y) FILTER EXISTS { ?s ?p ?o } }",
+    "DESCRIBE ?s WHERE { ?s ?p 'a''b' } LIMIT 1",
+]
+JUNK = ["{", "}", "(", ")", "<", ">", "\"", "'", "?", "$", ".", ";", ",", "@", "^^", "#", "\\", "SELECT", "WHERE",
+        "FILTER(", "GRAPH", "OPTIONAL", "UNION", "a", ":", "_:", "<http://", "\"\"\"", "\\u00", "\x00", "é", " "]
+
+
+def malformed_queries(count: int, *, seed: int = 20261127) -> list[str]:
+    """``count`` distinct mutations of valid queries that the engine itself rejects."""
+    rng = random.Random(seed)
+    engine = ox.Store()
+    found: list[str] = []
+    seen: set[str] = set()
+    while len(found) < count:
+        text = list(rng.choice(SEEDS))
+        for _ in range(rng.randint(1, 4)):
+            position = rng.randrange(len(text) + 1)
+            action = rng.random()
+            if action < 0.4 and text:
+                del text[position:position + rng.randint(1, 6)]
+            elif action < 0.8:
+                text[position:position] = rng.choice(JUNK)
+            else:
+                text = text[:position]
+        query = "".join(text)
+        if query in seen:
+            continue
+        seen.add(query)
+        try:
+            engine.query(query)
+        except SyntaxError:
+            found.append(query)
+    return found
+
+
+def test_a_thousand_malformed_queries_get_4xx_and_never_5xx(client: TestClient) -> None:
+    statuses: dict[int, int] = {}
+    for query in malformed_queries(1000):
+        response = client.post("/sparql", content=query.encode("utf-8", "surrogatepass"),
+                               headers={"content-type": "application/sparql-query"})
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        assert 400 <= response.status_code < 500, (query, response.text)
+        assert response.json()["ok"] is False
+    assert sum(statuses.values()) == 1000

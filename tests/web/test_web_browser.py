@@ -1,0 +1,276 @@
+"""The pages in a real browser (Debian's headless Chromium): the scenarios of issue 6.
+
+Each scenario saves a screenshot under test-artifacts/. Every page fixture fails its test when a
+request leaves 127.0.0.1 (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SMALL = {"nis": "33037", "name": "Zonnebeke"}   # 12,498 inhabitants, no cases of its own in the graph
+CASE_ID = "leuven-resource-hub"                 # a lead and eight partners from four pentagon corners
+PEER_FILL = "#1d4ed8"                            # kringloop.js STYLE_COLOURS.peer
+SELF_FILL = "#c2410c"
+
+
+def _fills(page: object, colour: str) -> int:
+    return page.locator(f"path.leaflet-interactive[fill='{colour}']").count()
+
+
+def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_map(
+        page: object, live_server: object, artifacts: Path) -> None:
+    recommendation_posts: list[str] = []
+    page.on("request", lambda r: recommendation_posts.append(r.method)
+            if r.url.endswith("/api/v1/recommendations") else None)
+    page.goto(live_server.url + "/vind-peers")
+    page.get_by_label("Gemeente", exact=True).select_option(SMALL["nis"])
+    page.get_by_label("Aantal inwoners").fill("12498")
+    page.get_by_label("Circulaire economie wordt informeel besproken en verkend").check()
+    page.get_by_label("Herstel en hergebruik").check()
+    page.get_by_label("Duurzaam en circulair aankoopbeleid").check()
+    page.get_by_label("Gebrek aan financiële middelen en menskracht").check()
+    page.get_by_label("Behalen van de klimaatdoelstellingen").check()
+    page.get_by_label("Beschrijf in eigen woorden").fill("Kleine landelijke gemeente; we willen een repair café en "
+                                                           "circulair aankopen opstarten met de buurgemeenten.")
+    page.get_by_role("button", name="Toon peers en praktijken").click()
+
+    results = page.get_by_test_id("intake-results")
+    results.wait_for(state="visible")
+    peers = results.locator("[data-testid=peers] li.reco")
+    practices = results.locator("[data-testid=practices] li.reco")
+    peers.first.wait_for()
+    assert peers.count() >= 3
+    assert practices.count() >= 3
+    for item in (peers.first, practices.first):
+        reasons = item.locator("ul.reasons li")
+        assert reasons.count() >= 1 and reasons.first.inner_text().strip()
+    assert peers.first.locator("a").get_attribute("href").startswith("/bestuur/")
+    assert practices.first.locator("a").get_attribute("href").startswith("/praktijk/")
+
+    page.locator("#intake-map[data-ready=true]").wait_for()
+    municipal_peers = [h for h in peers.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+                       if re.fullmatch(r"/bestuur/\d{5}", h or "")]
+    assert _fills(page, PEER_FILL) == len(municipal_peers) > 0
+    assert _fills(page, SELF_FILL) == 1
+    assert recommendation_posts == ["POST"], "the page asks the recommender exactly once"
+    results.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "intake-results.png", full_page=True)
+
+
+def test_the_form_explains_bad_input_and_sends_nothing(page: object, live_server: object, artifacts: Path) -> None:
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/api/v1/recommendations" in r.url else None)
+    page.goto(live_server.url + "/vind-peers")
+    page.get_by_role("button", name="Toon peers en praktijken").click()
+    summary = page.locator("#form-errors")
+    summary.wait_for(state="visible")
+    assert "Kies uw gemeente of beantwoord minstens één vraag" in summary.inner_text()
+
+    page.get_by_label("Aantal inwoners").fill("-40")
+    page.get_by_role("button", name="Toon peers en praktijken").click()
+    assert "Aantal inwoners: geef een geheel getal" in summary.inner_text()
+    assert page.get_by_label("Aantal inwoners").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "form-errors", "focus moves to the error summary"
+    assert sent == []
+    page.screenshot(path=artifacts / "intake-bad-input.png")
+
+
+def test_a_case_page_shows_its_partner_graph(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(f"{live_server.url}/praktijk/{CASE_ID}")
+    network = page.locator("#case-network[data-ready=true]")
+    network.wait_for()
+    rows = page.get_by_test_id("participants").locator("tbody tr")
+    assert rows.count() == 9
+    # one node per participant plus the case itself, one edge per participant
+    assert network.get_attribute("data-nodes") == str(rows.count() + 1)
+    assert network.get_attribute("data-edges") == str(rows.count())
+    assert page.locator("#case-network canvas").count() >= 1
+    assert "Trekker" in rows.first.inner_text() and "Leuven" in rows.first.inner_text()
+    assert page.get_by_test_id("themes").locator("li").count() == 3
+    sources = page.get_by_test_id("sources").locator("a")
+    assert sources.count() >= 1 and sources.first.get_attribute("href").startswith("https://")
+    page.screenshot(path=artifacts / "case-network.png", full_page=True)
+
+
+def test_a_sparql_example_runs_and_downloads_csv(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/sparql-editor")
+    select = page.get_by_label("Voorbeeldvraag")
+    page.wait_for_function("document.querySelectorAll('#example option').length > 1")
+    first_example = select.locator("option").nth(1).get_attribute("value")
+    select.select_option(first_example)
+    assert "SELECT" in page.get_by_label("SPARQL-vraag").input_value().upper()
+    page.get_by_role("button", name="Voer uit").click()
+    table = page.get_by_test_id("sparql-table")
+    table.wait_for()
+    headers = [h.removeprefix("?") for h in table.locator("thead th").all_inner_texts()]
+    body_rows = table.locator("tbody tr").count()
+    assert headers and body_rows >= 1
+
+    with page.expect_download() as info:
+        page.get_by_test_id("sparql-downloads").get_by_role("link", name="CSV").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows[0] == headers
+    assert len(rows) - 1 >= body_rows
+    formats = page.get_by_test_id("sparql-downloads").locator("a").evaluate_all(
+        "els => els.map(e => e.dataset.format)")
+    assert formats == ["json", "xml", "csv", "tsv"]
+    page.screenshot(path=artifacts / "sparql-results.png", full_page=True)
+
+
+def test_a_cop_plan_is_made_and_exported(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/cop-planner")
+    page.get_by_label("Alle gemeenten van een provincie").select_option(label="Limburg")
+    page.get_by_role("button", name="Voeg alle toe").click()
+    chosen = page.get_by_test_id("participant-list").locator("li")
+    assert chosen.count() >= 35
+    page.get_by_role("button", name="Stel de groepen samen").click()
+    plan = page.get_by_test_id("cop-plan")
+    plan.wait_for(state="visible", timeout=90_000)
+    assert re.search(r"Status: (optimaal|haalbaar)", page.get_by_test_id("plan-summary").inner_text())
+    groups = plan.get_by_test_id("group-members")
+    assert groups.count() == 3
+    members = plan.locator("[data-testid=group-members] tbody tr")
+    assert members.count() >= 6
+    assert members.first.locator("ul.reasons li").count() >= 1
+    assert plan.get_by_test_id("constraint-report").first.locator("li").count() >= 2
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    assert info.value.suggested_filename == "cop-plan.csv"
+    info.value.save_as(artifacts / "cop-plan.csv")
+    text = (artifacts / "cop-plan.csv").read_text(encoding="utf-8-sig")
+    first_member = members.first.locator("td").first.inner_text().strip()
+    assert first_member in text
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Excel (XLSX)").click()
+    from openpyxl import load_workbook
+
+    assert info.value.suggested_filename == "cop-plan.xlsx"
+    info.value.save_as(artifacts / "cop-plan.xlsx")
+    workbook = load_workbook(artifacts / "cop-plan.xlsx")
+    cells = {str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert first_member in cells
+    page.screenshot(path=artifacts / "cop-plan.png", full_page=True)
+
+
+def test_the_english_switch_works_and_is_remembered(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("heading", level=1).inner_text() == "Leer van andere lokale besturen"
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Learn from other local governments"
+    # the cookie carries the choice to the next page, including labels drawn by JavaScript
+    page.get_by_role("link", name="Find peers and practices").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Find peers and practices"
+    assert page.get_by_label("Repair and reuse").count() == 1
+    page.get_by_role("button", name="Show peers and practices").click()
+    assert "Choose your municipality or answer at least one question" in page.locator("#form-errors").inner_text()
+    page.screenshot(path=artifacts / "english-intake.png", full_page=True)
+    page.get_by_test_id("lang-switch").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Vind peers en praktijken"
+
+
+def test_government_page_shows_profile_cases_neighbours_peers_and_map(
+        page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/bestuur/72003")
+    assert page.get_by_role("heading", level=1).inner_text() == "Bocholt"
+    assert "72003" in page.get_by_test_id("profile").inner_text()
+    assert page.get_by_test_id("gov-cases").locator("tbody tr").count() == 2
+    assert page.get_by_test_id("neighbours").locator("a").count() >= 2
+    page.locator("#recommendations [data-testid=peers] li.reco").first.wait_for()
+    assert page.locator("#recommendations [data-testid=practices] li.reco").count() >= 1
+    page.locator("#gov-map[data-ready=true]").wait_for()
+    page.wait_for_function(f"document.querySelectorAll(\"path[fill='{PEER_FILL}']\").length > 0")
+    assert _fills(page, SELF_FILL) == 1
+    page.screenshot(path=artifacts / "government.png", full_page=True)
+
+
+def test_data_page_draws_the_survey_charts(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/data")
+    page.locator("#charts[data-ready=true]").wait_for()
+    drawn = page.evaluate("['adoption','agenda','shares','scores'].map(k => !!Chart.getChart('chart-' + k))")
+    assert drawn == [True, True, True, True]
+    adoption = page.locator("#table-adoption tbody tr")
+    assert adoption.count() == 3 and "65%" in page.locator("#table-adoption").text_content()
+    for href in ("/ontologie", "/dumps/kringloop.ttl", "/dumps/kringloop.nt", "/dumps/kringloop.jsonld"):
+        assert page.locator(f"a[href='{href}']").count() >= 1
+    assert "Statbel" in page.locator("details.doc").first.text_content()
+    page.screenshot(path=artifacts / "data-charts.png", full_page=True)
+
+
+PAGES = ["/", "/?q=leuven", "/bestuur/33037", f"/praktijk/{CASE_ID}", "/vind-peers", "/cop-planner",
+         "/sparql-editor", "/data", "/?lang=en"]
+
+
+def test_no_request_leaves_localhost_while_the_pages_load(page: object, live_server: object, traffic: object) -> None:
+    # first prove the guard sees a request to elsewhere: otherwise an empty list would prove nothing
+    page.goto(live_server.url + "/")
+    page.evaluate("fetch('https://example.org/probe').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert traffic.outside == ["https://example.org/probe"]
+    traffic.outside.clear()
+    traffic.requested.clear()
+    traffic.console_errors.clear()
+    for path in PAGES:
+        page.goto(live_server.url + path, wait_until="networkidle")
+    hosts = {re.sub(r"^\w+://([^/:]+).*$", r"\1", u) for u in traffic.requested if not u.startswith("data:")}
+    assert hosts == {"127.0.0.1"}
+    assert any("/vendor/leaflet/leaflet.js" in u for u in traffic.requested)
+    assert any("/vendor/cytoscape/" in u for u in traffic.requested)
+    assert any("/vendor/chart.js/" in u for u in traffic.requested)
+    assert traffic.console_errors == []
+
+
+def test_every_form_field_has_a_label(page: object, live_server: object) -> None:
+    for path in ("/", "/vind-peers", "/cop-planner", "/sparql-editor"):
+        page.goto(live_server.url + path)
+        unlabelled = page.evaluate("""[...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+            .map(e => e.id || e.name)""")
+        assert unlabelled == [], path
+
+
+def test_keyboard_reaches_the_skip_link_and_the_form(page: object, live_server: object) -> None:
+    page.goto(live_server.url + "/vind-peers")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.get_by_label("Gemeente", exact=True).focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "name"
+
+
+def test_pages_fit_a_phone_screen(phone_page: object, live_server: object, artifacts: Path) -> None:
+    for path, shot in (("/", "phone-home.png"), ("/vind-peers", "phone-intake.png"),
+                       (f"/praktijk/{CASE_ID}", "phone-case.png")):
+        phone_page.goto(live_server.url + path, wait_until="networkidle")
+        overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        phone_page.screenshot(path=artifacts / shot, full_page=False)
+
+
+def test_home_search_and_the_map_of_flanders(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_label("Zoek een bestuur, praktijk of organisatie").fill("repair")
+    page.keyboard.press("Enter")
+    results = page.get_by_test_id("search-results")
+    results.wait_for()
+    assert results.locator("a[href^='/praktijk/']").count() >= 1
+    page.locator("#home-map[data-ready=true]").wait_for()
+    assert page.locator("path.leaflet-interactive").count() == 285
+    # the darkest class exists: some municipality takes part in six or more cases
+    assert _fills(page, "#2f7d4f") >= 1
+    page.screenshot(path=artifacts / "home-search-map.png", full_page=True)
