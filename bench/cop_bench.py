@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -122,16 +123,21 @@ def main(argv: list[str] | None = None) -> int:
                "bound": None if milp.bound is None else round(milp.bound, 3),
                "solve_seconds_median": round(statistics.median(r.solve_seconds for r in runs), 3),
                "solve_seconds_max": round(max(r.solve_seconds for r in runs), 3),
+               "cpu_seconds_median": round(statistics.median(float(r.detail["cpu_seconds"]) for r in runs), 3),
+               "load_average_1min": round(os.getloadavg()[0], 2),
                "assigned_places": assigned,
                "greedy_status": greedy.status, "greedy_objective": round(greedy.objective or 0.0, 3),
                "greedy_seconds_median": round(statistics.median(r.solve_seconds for r in greedy_runs), 3),
+               "greedy_cpu_seconds_median": round(statistics.median(float(r.detail["cpu_seconds"])
+                                                                    for r in greedy_runs), 3),
                "milp_over_greedy_pct": round(100.0 * ((milp.objective or 0) - (greedy.objective or 0))
                                              / max(abs(greedy.objective or 0), 1e-9), 2),
                "score": milp.score.as_dict() if milp.score else None,
                "greedy_score": greedy.score.as_dict() if greedy.score else None}
         results.append(row)
     header = ("scenario", "participants", "binaries", "rows", "status", "gap", "objective", "solve_seconds_median",
-              "solve_seconds_max", "greedy_status", "greedy_objective", "greedy_seconds_median", "milp_over_greedy_pct")
+              "solve_seconds_max", "cpu_seconds_median", "greedy_status", "greedy_objective", "greedy_seconds_median",
+              "greedy_cpu_seconds_median", "milp_over_greedy_pct", "load_average_1min")
     print(" | ".join(header))
     for row in results:
         print(" | ".join(str(row[h]) for h in header))

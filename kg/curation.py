@@ -28,7 +28,8 @@ from rdflib.namespace import DCTERMS, OWL, XSD
 
 from . import queries
 from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
-                             effective_sources, rebase, render, shacl_check, superseded_filter, tombstone)
+                             effective_sources, rebase, render, shacl_check, superseded_filter, tombstone,
+                             types_of)
 from .errors import KgError, StoreMissing
 from .namespaces import Iris
 from .sources import Sources, load_sources
@@ -291,7 +292,10 @@ class Curator:
         (check_case if kind == "case" else check_organisation)(record, sources)
         iri = _iri(self.iris, kind, record["id"])
         graph = render(kind, record, sources, self.iris)
-        shacl_check(kind, iri, graph, self._base_context())
+        curated_types: dict[str, set[str]] = {}
+        for entity in _entities(self.state_dir):  # a curated organisation's class replaces the base one
+            curated_types.update(types_of(entity["triples"]))
+        shacl_check(kind, iri, graph, self._base_context(), curated_types=curated_types)
         return self._store(kind, record["id"], action=action, record=record, graph=graph,
                            source_url=record["source_url"], agent=agent, note=note, expected=curated)
 

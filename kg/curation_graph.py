@@ -178,7 +178,8 @@ def owned_subjects(kind: str, iri: str, graph: Graph) -> set[str]:
     return {str(s) for s in set(graph.subjects()) if str(s) == iri or (kind == "case" and str(s).startswith(iri + "/rol/"))}
 
 
-def shacl_check(kind: str, iri: str, graph: Graph, context: Context) -> None:
+def shacl_check(kind: str, iri: str, graph: Graph, context: Context, *,
+                curated_types: dict[str, set[str]] | None = None) -> None:
     """Validate the record's triples with ontology/shapes.ttl; raise CurationError on a violation.
 
     The data graph holds the record, the vocabulary (classes, concepts) and the types of every IRI the
@@ -187,8 +188,9 @@ def shacl_check(kind: str, iri: str, graph: Graph, context: Context) -> None:
     """
     data = Graph()
     data += context.vocabulary
+    curated_types = curated_types or {}
     for obj in set(graph.objects()):
-        for type_iri in context.types.get(str(obj), ()):
+        for type_iri in curated_types.get(str(obj), context.types.get(str(obj), ())):
             data.add((obj, RDF.type, URIRef(type_iri)))
     data += graph
     _, results, _ = validate(data, shacl_graph=context.shapes, inference="none", advanced=True, allow_warnings=True)
@@ -209,6 +211,15 @@ def _short(iri: Any) -> str:
         if text.startswith(str(ns)):
             return f"{prefix}:{text[len(str(ns)):]}"
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def types_of(ntriples: str) -> dict[str, set[str]]:
+    """IRI -> rdf:type IRIs in a curated record's triples (a curated organisation a case points to)."""
+    found: dict[str, set[str]] = {}
+    for triple in ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+        if triple.predicate.value == str(RDF.type) and isinstance(triple.subject, ox.NamedNode):
+            found.setdefault(triple.subject.value, set()).add(triple.object.value)
+    return found
 
 
 def tombstone(iri: str, entity_id: str, label: str | None) -> Graph:
@@ -279,4 +290,4 @@ def superseded_filter(base_nquads: bytes, *, iris: Iris, cases: set[str], organi
 
 
 __all__ = ["CURATION_GRAPH", "Context", "CurationError", "change_triples", "check_case", "check_organisation",
-           "effective_sources", "owned_subjects", "rebase", "render", "shacl_check", "superseded_filter", "tombstone"]
+           "effective_sources", "owned_subjects", "rebase", "types_of", "render", "shacl_check", "superseded_filter", "tombstone"]

@@ -91,6 +91,7 @@ class KnowledgeBase:
     neighbours: dict[str, set[str]]
     memberships: dict[str, list[Membership]]          # member IRI -> memberships
     remedies: list[Remedy]
+    _by_nis: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def concept_label(self, scheme: str, code: str, lang: str = "nl") -> str:
         c = self.concepts.get((scheme, code))
@@ -112,8 +113,10 @@ class KnowledgeBase:
         return [c for c in self.cases.values() if gov_iri in c.participants]
 
     def by_nis(self) -> dict[str, str]:
-        """Current municipalities by NIS code (a former code resolves to itself, flagged ``former``)."""
-        return {g.nis_code: g.iri for g in self.governments.values() if g.nis_code}
+        """Municipalities by NIS code (a former code resolves to itself, flagged ``former``); built once."""
+        if self._by_nis is None:
+            self._by_nis = {g.nis_code: g.iri for g in self.governments.values() if g.nis_code}
+        return self._by_nis
 
 
 def _scheme_slug(scheme_iri: str) -> str:

@@ -12,7 +12,7 @@ from .scorers import RequestContext, minmax
 def _lead_cases_on(ctx: RequestContext, gov_iri: str, scheme: str, code: str) -> list[str]:
     """Ids of cases the government leads or co-leads that carry ``code`` (or a narrower theme of it)."""
     kb, out = ctx.kb, []
-    for case in kb.cases.values():
+    for case in ctx.cases_of(gov_iri):
         if case.participants.get(gov_iri) not in ("trekker", "co-trekker"):
             continue
         tags = case.themes if scheme == "theme" else case.instruments
@@ -98,7 +98,7 @@ class PeerBarrier:
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]
-        for case in sorted(ctx.kb.cases_of(gov), key=lambda c: c.participants[gov] not in ("trekker", "co-trekker")):
+        for case in sorted(ctx.cases_of(gov), key=lambda c: c.participants[gov] not in ("trekker", "co-trekker")):
             reasons = barrier_reasons(ctx, case.themes, case.instruments, case_title=case.title)
             if reasons:
                 return [Reason(r.kind, r.text_nl, r.text_en, {**r.data, "case": case.id}) for r in reasons[:1]]
@@ -109,19 +109,25 @@ class _PeerText:
     name = "text"
 
     def case_scores(self, ctx: RequestContext) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError  # each subclass names the per-case signal it aggregates
+
+    def normalised(self, ctx: RequestContext) -> np.ndarray:
+        key = f"_peer_text_{self.name}"
+        if key not in ctx.__dict__:
+            ctx.__dict__[key] = minmax(self.case_scores(ctx))
+        return ctx.__dict__[key]
 
     def score(self, ctx: RequestContext) -> np.ndarray:
         if not ctx.has_text:
             return np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
-        return ctx.gov_max(minmax(self.case_scores(ctx)))
+        return ctx.gov_max(self.normalised(ctx))
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         if not ctx.q.description:
             return []
         gov = ctx.index.gov_iris[position]
-        cs = minmax(self.case_scores(ctx))
-        best = max(ctx.kb.cases_of(gov), key=lambda c: cs[ctx.index.case_pos[c.iri]], default=None)
+        cs = self.normalised(ctx)
+        best = max(ctx.cases_of(gov), key=lambda c: cs[ctx.index.case_pos[c.iri]], default=None)
         if best is None or cs[ctx.index.case_pos[best.iri]] < TEXT_REASON_MIN:
             return []
         return [Reason("text-match", f"case '{best.title}' sluit aan bij uw omschrijving",

@@ -232,6 +232,14 @@ class RequestContext:
             mask[row.indices] = True
         return mask
 
+    def cases_of(self, gov_iri: str) -> list:
+        """The cases a government takes part in (through the index: no scan over all cases)."""
+        pos = self.index.gov_pos.get(gov_iri)
+        if pos is None:
+            return []
+        row = self.index.participation_bin.indices[self.index.participation_bin.indptr[pos]:self.index.participation_bin.indptr[pos + 1]]
+        return [self.kb.cases[self.index.case_iris[j]] for j in row]
+
     def gov_max(self, case_values: np.ndarray) -> np.ndarray:
         """Per government, the best value over the cases it takes part in."""
         return row_max(self.index.participation_bin, case_values.astype(np.float32))

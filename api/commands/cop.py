@@ -20,7 +20,7 @@ from ..usage import UsageError
 def add_parser(sub: argparse._SubParsersAction) -> None:
     settings = get_settings()
     cop = sub.add_parser("cop", help="plan Communities of Practice and coaching tracks")
-    cop_sub = cop.add_subparsers(dest="cop_command", required=True, parser_class=type(cop))
+    cop_sub = cop.add_subparsers(dest="cop_command", required=True, metavar="{plan}", parser_class=type(cop))
     p = cop_sub.add_parser("plan", help="compose the groups of a planning request (YAML or JSON, as the API)")
     p.add_argument("file", type=Path, help="request file: {participants, groups, constraints}")
     p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")

@@ -92,9 +92,10 @@ def search_index(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
     cases = [{"kind": "case", "iri": r["case"], "id": r["id"], "name": r["title"] or r["id"], "year": r["year"],
               "leads": r["leads"], "_text": fold(f"{r['title']} {r['id']} {r['leads'] or ''}")}
              for r in queries.select(store, "browse_search_cases")]
+    titles = {c["id"]: c["name"] for c in cases}
     organisations = [{"kind": "organisation", "iri": r["org"], "id": r["id"], "name": r["name"] or r["id"],
                       "kind_label": _pair(r["kind_nl"], r["kind_en"]), "description": r["description"],
-                      "cases": (r["case_ids"] or "").split(),
+                      "cases": [{"id": cid, "title": titles.get(cid, cid)} for cid in (r["case_ids"] or "").split()],
                       "_text": fold(f"{r['name']} {r['id']}")}
                      for r in queries.select(store, "browse_search_organisations")]
     return {"governments": governments, "cases": cases, "organisations": organisations}

@@ -8,6 +8,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 from kg.namespaces import SD
 
 from ._examples import ExampleQuery
+from ._guard import query_form
 from ._negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -65,8 +66,7 @@ def service_description(*, endpoint: str, dataset_iri: str, graph_sizes: dict[st
         g.add((node, RDFS.label, Literal(example.title, lang="nl")))
         g.add((node, RDFS.label, Literal(example.title_en, lang="en")))
         g.add((node, RDFS.comment, Literal(example.description)))
-        form = next((w for w in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE") if w in example.query.upper()), "SELECT")
-        g.add((node, SH[form.lower()], Literal(example.query)))
+        g.add((node, SH[query_form(example.query).lower()], Literal(example.query)))
     return g
 
 
@@ -76,6 +76,7 @@ def void_description(*, dataset_iri: str, endpoint: str, site: str, graph_sizes:
     g = Graph()
     g.bind("void", VOID)
     g.bind("dcterms", DCTERMS)
+    g.bind("sd", SD)
     if meta is not None:
         g += meta
     dataset = URIRef(dataset_iri)

@@ -90,6 +90,16 @@ def tokenize(text: str) -> list[Token]:
             if m.lastgroup not in ("space", "comment")]
 
 
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query, read from its first keyword after the prologue."""
+    tokens = tokenize(unescape_codepoints(text))
+    _, _, position = _read_prologue(tokens)
+    word = tokens[position].text.upper() if position < len(tokens) and tokens[position].kind == "word" else ""
+    if word not in QUERY_FORMS:
+        raise QueryRefused("expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+    return word
+
+
 def check_query(text: str, *, max_length: int, local_graphs: frozenset[str]) -> CheckedQuery:
     """Refuse what must never run; return the query form and its FROM targets.
 
@@ -142,9 +152,9 @@ def _read_dataset_clauses(tokens: list[Token], *, base: str | None,
     for i, token in enumerate(tokens):
         if token.kind != "word" or token.text.upper() != "FROM":
             continue
-        j = i + 1
-        target = named if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "NAMED" else default
-        j += target is named
+        is_named = i + 1 < len(tokens) and tokens[i + 1].kind == "word" and tokens[i + 1].text.upper() == "NAMED"
+        target = named if is_named else default
+        j = i + 2 if is_named else i + 1
         if j >= len(tokens):
             raise QueryRefused("FROM without a graph IRI")
         iri = _iri_of(tokens[j], base=base, prefixes=prefixes)

@@ -103,7 +103,7 @@
       const members = byGroup.get(g.code) || [];
       const title = (lang === "en" ? g.name_en : g.name_nl) || g.code;
       const table = KL.el("table", {"data-testid": "group-members"},
-        KL.el("caption", {}, KL.t("cop.members_of", {group: title, n: members.length})),
+        KL.el("caption", {class: "visually-hidden"}, KL.t("cop.members_of", {group: title, n: members.length})),
         KL.el("thead", {}, KL.el("tr", {}, [KL.t("cop.member"), KL.t("cop.province"), KL.t("cop.frontrunner"), KL.t("cop.why")]
           .map((h) => KL.el("th", {scope: "col"}, h)))),
         KL.el("tbody", {}, members.map((a) => KL.el("tr", {},
@@ -117,7 +117,7 @@
               r.tight ? KL.el("span", {class: "badge"}, KL.t("cop.tight")) : null)));
       const orgs = partners.get(g.code) || [];
       return KL.el("section", {class: "plan-group", "aria-label": title},
-        KL.el("h3", {}, title),
+        KL.el("h3", {}, KL.t("cop.members_of", {group: title, n: members.length})),
         KL.el("div", {class: "table-scroll"}, table),
         KL.el("h4", {}, KL.t("cop.report")), report,
         orgs.length ? KL.el("h4", {}, KL.t("cop.partners")) : null,

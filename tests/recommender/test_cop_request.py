@@ -65,6 +65,7 @@ def test_groups_default_to_all_five_with_track_support_forms(profiles: dict[str,
 @pytest.mark.parametrize(("request_body", "field"), [
     ({"participants": []}, "participants"),
     ({"participants": [{"nis_code": "24062"}, {"nis_code": "24062"}]}, "participants"),
+    ({"participants": [{"nis_code": "11007"}]}, "participants.0.nis_code"),
     ({"participants": [{"name": "x"}]}, "participants.0.name"),
     ({"participants": [{"id": "x"}]}, "participants.0"),
     ({"participants": ["24062"], "constraints": {"min_frontrunner_share": 1.5}}, "constraints.min_frontrunner_share"),
@@ -97,3 +98,8 @@ def test_graph_catalogue_matches_concepts_yaml(graph_store: GraphStore) -> None:
     by_code = {c["code"]: group_from_concept(c) for c in CONCEPTS["communities_of_practice"]}
     assert [group_from_concept(c) for c in graph["communities_of_practice"]] == [
         by_code[c["code"]] for c in graph["communities_of_practice"]]
+
+
+def test_former_municipalities_are_refused_with_the_merger(profiles: dict[str, GovernmentProfile]) -> None:
+    with pytest.raises(CopInputError, match=r"Borsbeek \(11007\) merged on 2025-01-01"):
+        problem_from_request({"participants": ["11007"]}, profiles=profiles, concepts=CONCEPTS)

@@ -23,3 +23,10 @@ def test_empty_query_scores_nothing_and_unfitted_fails() -> None:
     assert not LexicalIndex().fit(DOCS).similarity("   ").any()
     with pytest.raises(NotFittedError):
         LexicalIndex().similarity("x")
+
+
+def test_fast_query_vector_equals_sklearn_transform() -> None:
+    index = LexicalIndex().fit(DOCS)
+    for query in ["herbruikbare bekers", "Compostering van GROENAFVAL", "zzz"]:
+        expected = (index.vectorizer_.transform([query]) @ index.matrix_t_).toarray().ravel()
+        assert np.allclose(index.similarity(query), expected, atol=1e-6)

@@ -40,7 +40,12 @@ def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_
     page.get_by_label("Behalen van de klimaatdoelstellingen").check()
     page.get_by_label("Beschrijf in eigen woorden").fill("Kleine landelijke gemeente; we willen een repair café en "
                                                            "circulair aankopen opstarten met de buurgemeenten.")
-    page.get_by_role("button", name="Toon peers en praktijken").click()
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/recommendations")) as answer:
+        page.get_by_role("button", name="Toon peers en praktijken").click()
+    sent = answer.value.request.post_data_json
+    assert sent["nis_code"] == SMALL["nis"] and sent["profile"]["population"] == 12498
+    assert sent["profile"]["themes"] == ["hergebruik-herstel"] and sent["profile"]["maturity"] == "verkennend"
+    recommended = answer.value.json()
 
     results = page.get_by_test_id("intake-results")
     results.wait_for(state="visible")
@@ -55,9 +60,10 @@ def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_
     assert peers.first.locator("a").get_attribute("href").startswith("/bestuur/")
     assert practices.first.locator("a").get_attribute("href").startswith("/praktijk/")
 
+    assert [a.inner_text() for a in peers.locator(".reco-head > :first-child").all()] == [
+        p["name"] for p in recommended["peers"]]
     page.locator("#intake-map[data-ready=true]").wait_for()
-    municipal_peers = [h for h in peers.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-                       if re.fullmatch(r"/bestuur/\d{5}", h or "")]
+    municipal_peers = {p["nis_code"] for p in recommended["peers"] if p["nis_code"]}
     assert _fills(page, PEER_FILL) == len(municipal_peers) > 0
     assert _fills(page, SELF_FILL) == 1
     assert recommendation_posts == ["POST"], "the page asks the recommender exactly once"
@@ -255,9 +261,12 @@ def test_keyboard_reaches_the_skip_link_and_the_form(page: object, live_server: 
 
 def test_pages_fit_a_phone_screen(phone_page: object, live_server: object, artifacts: Path) -> None:
     for path, shot in (("/", "phone-home.png"), ("/vind-peers", "phone-intake.png"),
-                       (f"/praktijk/{CASE_ID}", "phone-case.png")):
+                       (f"/praktijk/{CASE_ID}", "phone-case.png"), ("/bestuur/24062", "phone-government.png"),
+                       ("/cop-planner", "phone-cop.png"), ("/sparql-editor", "phone-sparql.png"),
+                       ("/data", "phone-data.png")):
         phone_page.goto(live_server.url + path, wait_until="networkidle")
-        overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        # clientWidth, not innerWidth: a mobile browser zooms out to show a too-wide layout
+        overflow = phone_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
         phone_page.screenshot(path=artifacts / shot, full_page=False)
 
@@ -274,3 +283,23 @@ def test_home_search_and_the_map_of_flanders(page: object, live_server: object, 
     # the darkest class exists: some municipality takes part in six or more cases
     assert _fills(page, "#2f7d4f") >= 1
     page.screenshot(path=artifacts / "home-search-map.png", full_page=True)
+
+
+def test_sparql_graph_results_and_bad_queries(page: object, live_server: object) -> None:
+    page.goto(live_server.url + "/sparql-editor")
+    editor = page.get_by_label("SPARQL-vraag")
+    editor.fill("PREFIX kl: <https://w3id.org/kringloop/def#>\n"
+                "CONSTRUCT { ?c a kl:Case } WHERE { ?c a kl:Case } LIMIT 3")
+    editor.press("Control+Enter")
+    graph = page.get_by_test_id("sparql-graph")
+    graph.wait_for()
+    assert "kringloop/id/case/" in graph.inner_text()
+    formats = page.get_by_test_id("sparql-downloads").locator("a").evaluate_all("els => els.map(e => e.dataset.format)")
+    assert formats == ["turtle", "ntriples", "jsonld", "rdfxml"]
+
+    editor.fill("SELECT ?x WHERE { ?x ?y }")
+    page.get_by_role("button", name="Voer uit").click()
+    error = page.locator("#sparql-error")
+    error.wait_for(state="visible")
+    assert error.inner_text().startswith("De vraag kon niet uitgevoerd worden:") and len(error.inner_text()) > 40
+    assert page.get_by_role("alert").filter(has_text="De vraag kon niet").count() == 1
