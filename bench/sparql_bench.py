@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"repeats": args.repeats, "http_floor_ms": round(floor_ms, 3),
-                                         "load_average": os.getloadavg(), "queries": rows}, indent=2))
+                                         "load_average": os.getloadavg(), "queries": rows}, indent=2,
+                                        default=str))
     return 0
 
 
@@ -189,6 +190,12 @@ def report(rows: list[dict], repeats: int, floor_ms: float) -> None:
           f"rdflib ÷ /sparql {statistics.median(r['rdflib_vs_endpoint'] for r in answered):.1f}x; geometric means "
           f"{geo([r['endpoint_vs_direct'] for r in rows]):.2f}x and {geo([r['rdflib_vs_endpoint'] for r in answered]):.1f}x "
           f"({repeats} repeats, rdflib at most 5; {len(rows) - len(answered)} queries rdflib cannot answer)")
+    heavy = [r for r in rows if r["direct_ms"] >= 5]
+    if heavy:
+        heavy_answered = [r for r in heavy if r["rows"]["rdflib"] >= 0]
+        print(f"queries taking >= 5 ms directly ({len(heavy)}): median /sparql ÷ direct "
+              f"{statistics.median(r['endpoint_vs_direct'] for r in heavy):.2f}x, median rdflib ÷ /sparql "
+              f"{statistics.median(r['rdflib_vs_endpoint'] for r in heavy_answered):.1f}x")
     minus_floor = statistics.median(max(r["endpoint_ms"] - floor_ms, 0) for r in rows)
     print(f"HTTP floor {floor_ms:.2f} ms; median /sparql time above that floor {minus_floor:.2f} ms "
           f"vs direct {direct_median:.2f} ms")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from recommender.cop import CopInputError, Infeasible, PlanTimeout, concept_labels, plan_response, problem_from_request
 from recommender.cop.catalogue import concepts_from_graph
 from recommender.cop.export import to_csv, to_xlsx
+from recommender.cop.model import group_catalogue, group_from_concept
 from recommender.cop.partners import partner_rows, suggest_partners
 from recommender.profiles import GovernmentProfile, load_profiles
 
@@ -75,6 +76,14 @@ def plan(body: PlanRequest, context: CopContext) -> dict[str, Any]:
                               "conflict_details": [c.as_dict() for c in exc.conflicts]}) from exc
     except PlanTimeout as exc:
         raise ApiError(str(exc), status=503) from exc
+
+
+@router.get("")
+def list_groups(context: CopContextDep) -> dict[str, Any]:
+    """The groups a plan may compose, with their topics and default sizes."""
+    groups = [group_from_concept(c) for c in group_catalogue(context.concepts).values()]
+    return {"groups": [{"code": g.code, "name_nl": g.name_nl, "name_en": g.name_en, "kind": g.kind,
+                        "topics": sorted(g.topics), "min_size": g.min_size, "max_size": g.max_size} for g in groups]}
 
 
 @router.post("/plan")

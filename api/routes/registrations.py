@@ -92,7 +92,8 @@ def get_registry(request: Request) -> Registry:
 def register_government(body: RegistrationIn, request: Request, response: Response) -> RegistrationCreated:
     """Store a registration; answered only after it is durably committed."""
     try:
-        record = get_registry(request).add(body.model_dump(exclude_none=True), vocabulary=get_vocabulary(request))
+        record = get_registry(request).add(body.model_dump(exclude_unset=True, exclude_none=True),
+                                           vocabulary=get_vocabulary(request))
     except RegistrationError as exc:
         raise ApiError(str(exc), status=422, extra={"errors": [{"field": exc.field, "message": exc.problem}]}) from None
     response.headers["Location"] = f"/api/v1/registrations/{record['id']}"
@@ -131,9 +132,10 @@ def get_registration(registration_id: Annotated[str, Path(max_length=64)], reque
 
 
 def _open_state(app: FastAPI) -> None:
-    """Create or upgrade the state database at start-up, so a bad state_dir fails loudly and early."""
+    """Create or upgrade the state database and load the codes at start-up: fail early, answer fast."""
     with opened(app.state.settings.state_dir):
         pass
+    app.state.registration_vocabulary = Vocabulary.from_sources(load_sources(app.state.settings.data_dir))
 
 
 def register(app: FastAPI) -> None:

@@ -107,7 +107,7 @@
     } catch (err) {
       KL.status(busy, "");
       const list = (err.body && err.body.errors && err.body.errors.length) ? err.body.errors.map((e) => ({
-        field: e.field, message: (e.field ? e.field + ": " : "") + e.message})) : [{field: null, message: err.message}];
+        field: e.field, message: (e.field && !e.message.startsWith(e.field) ? e.field + ": " : "") + e.message})) : [{field: null, message: err.message}];
       showProblems(list);
     } finally {
       submit.disabled = false;

@@ -175,5 +175,5 @@ const KL = (() => {
     };
   }
 
-  return {t, el, lang, fetchJSON, postJSON, ApiError, reasonText, renderRecommendations, status, drawMap, caseClass};
+  return {t, el, lang, fetchJSON, postJSON, ApiError, reasonText, renderRecommendations, status, drawMap, loadMap, caseClass};
 })();

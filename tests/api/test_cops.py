@@ -128,3 +128,14 @@ def test_non_municipal_participants_are_named_by_iri(client: TestClient, graph_s
     assert r.status_code == 200, r.text
     placed = {a["participant"]: a for a in r.json()["assignments"]}
     assert association in placed and placed[association]["government_type"] == "intergemeentelijk"
+
+
+def test_the_catalogue_lists_the_five_groups(client: TestClient) -> None:
+    r = client.get("/api/v1/cops")
+    assert r.status_code == 200
+    groups = {g["code"]: g for g in r.json()["groups"]}
+    assert set(groups) == {"cop-circulair-aankopen", "cop-stadsontwikkeling", "cop-monitoring", "traject-strategie",
+                           "traject-pilootproject"}
+    assert groups["cop-monitoring"]["topics"] == ["monitoring"]
+    assert groups["traject-strategie"]["kind"] == "begeleiding"
+    assert all(g["min_size"] <= g["max_size"] for g in groups.values())

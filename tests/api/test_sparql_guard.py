@@ -78,3 +78,10 @@ def test_negotiation_gives_up_with_406() -> None:
         negotiate("text/html", RESULT_FORMATS)
     with pytest.raises(NotAcceptable):
         negotiate("*/*;q=0", GRAPH_FORMATS)
+
+
+def test_public_surface_is_pinned() -> None:
+    import api.sparql
+
+    public = [name for name in vars(api.sparql) if not name.startswith("_") and name not in ("annotations",)]
+    assert api.sparql.__all__ == sorted(public, key=str.casefold)

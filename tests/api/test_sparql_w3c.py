@@ -1,7 +1,8 @@
 """W3C SPARQL 1.1 conformance through the whole stack: HTTP -> guard -> worker process -> serializer -> parse.
 
-Each approved query-evaluation test gets its own on-disk store and its own app (with one worker),
-and is answered by POSTing the query to /sparql once per result format. The answer in every format
+Each W3C dataset gets its own on-disk store and its own app (with one worker process; consecutive
+tests on the same data share it), and each approved query-evaluation test is answered by POSTing
+its query to /sparql once per result format. The answer in every format
 is parsed back and compared with the expected result as the W3C rules say: solutions as bags under
 blank-node isomorphism, in order only when the query has ORDER BY; graphs up to isomorphism.
 The same comparison runs on pyoxigraph alone (in memory, same data and query text), and a test
@@ -20,6 +21,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,15 +356,46 @@ def _not_rdfxml_expressible(expected: Outcome) -> bool:
 TALLY: Counter = Counter()
 
 
+class DatasetApps:
+    """One app (store + worker) per W3C dataset; consecutive tests on the same data share it."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.key: tuple | None = None
+        self.stack: ExitStack | None = None
+        self.client: TestClient | None = None
+
+    def client_for(self, test: W3cTest) -> TestClient:
+        key = (test.data, test.graph_data)
+        if key != self.key or self.client is None:
+            self.close()
+            directory = self.factory.mktemp("w3c")
+            store = write_quads_store(dataset(test), directory / "store")
+            settings = make_settings(store, directory, sparql_workers=1, sparql_timeout_s=30,
+                                     sparql_max_rows=100_000, sparql_max_query_length=100_000)
+            self.stack = ExitStack()
+            self.client = self.stack.enter_context(TestClient(sparql_app(settings, default_graph_as_union=False)))
+            self.key = key
+        return self.client
+
+    def close(self) -> None:
+        if self.stack is not None:
+            self.stack.close()
+        self.stack = self.client = self.key = None
+
+
+@pytest.fixture(scope="module")
+def dataset_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatasetApps]:
+    apps = DatasetApps(tmp_path_factory)
+    yield apps
+    apps.close()
+
+
 @pytest.mark.parametrize("test", EVAL_TESTS, ids=[t.id for t in EVAL_TESTS])
-def test_w3c_query_evaluation_through_the_endpoint(test: W3cTest, tmp_path: Path) -> None:
+def test_w3c_query_evaluation_through_the_endpoint(test: W3cTest, dataset_apps: DatasetApps) -> None:
     expected = expected_outcome(test)
     engine_reason = engine_verdict(test, expected)
-    store = write_quads_store(dataset(test), tmp_path / "store")
-    settings = make_settings(store, tmp_path, sparql_workers=1, sparql_timeout_s=30, sparql_max_rows=100_000,
-                             sparql_max_query_length=100_000)
-    with TestClient(sparql_app(settings, default_graph_as_union=False)) as client:
-        endpoint_reason = endpoint_verdict(client, test, expected)
+    endpoint_reason = endpoint_verdict(dataset_apps.client_for(test), test, expected)
     TALLY["evaluated"] += 1
     TALLY["engine passes"] += engine_reason is None
     TALLY["endpoint passes"] += endpoint_reason is None

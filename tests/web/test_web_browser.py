@@ -63,7 +63,9 @@ def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_
     assert [a.inner_text() for a in peers.locator(".reco-head > :first-child").all()] == [
         p["name"] for p in recommended["peers"]]
     page.locator("#intake-map[data-ready=true]").wait_for()
-    municipal_peers = {p["nis_code"] for p in recommended["peers"] if p["nis_code"]}
+    # peers that are former municipalities (ended 2025) have no 2025 boundary to colour
+    on_map = {f["properties"]["nis_code"] for f in page.request.get(live_server.url + "/api/v1/browse/map").json()["features"]}
+    municipal_peers = {p["nis_code"] for p in recommended["peers"] if p["nis_code"] in on_map} - {SMALL["nis"]}
     assert _fills(page, PEER_FILL) == len(municipal_peers) > 0
     assert _fills(page, SELF_FILL) == 1
     assert recommendation_posts == ["POST"], "the page asks the recommender exactly once"
@@ -282,6 +284,10 @@ def test_home_search_and_the_map_of_flanders(page: object, live_server: object, 
     assert page.locator("path.leaflet-interactive").count() == 285
     # the darkest class exists: some municipality takes part in six or more cases
     assert _fills(page, "#2f7d4f") >= 1
+    # the same figures as a table: Leuven (6+ cases, a front-runner) is among them
+    table = page.get_by_test_id("map-table")
+    leuven = table.locator("tbody tr").filter(has=page.get_by_role("link", name="Leuven", exact=True))
+    assert leuven.count() == 1 and int(leuven.locator("td").nth(1).text_content()) >= 6
     page.screenshot(path=artifacts / "home-search-map.png", full_page=True)
 
 
@@ -303,3 +309,22 @@ def test_sparql_graph_results_and_bad_queries(page: object, live_server: object)
     error.wait_for(state="visible")
     assert error.inner_text().startswith("De vraag kon niet uitgevoerd worden:") and len(error.inner_text()) > 40
     assert page.get_by_role("alert").filter(has_text="De vraag kon niet").count() == 1
+
+
+def test_the_planner_explains_rules_that_cannot_hold_together(page: object, live_server: object) -> None:
+    page.goto(live_server.url + "/cop-planner")
+    page.get_by_role("button", name="Stel de groepen samen").click()
+    assert "Kies minstens twee deelnemers" in page.locator("#form-errors").inner_text()
+    for name in ("Leuven", "Gent"):
+        page.get_by_label("Bestuur", exact=True).select_option(label=name)
+        page.get_by_role("button", name="Voeg toe", exact=True).click()
+    assert page.get_by_test_id("participant-list").locator("li").count() == 2
+    for code in ("cop-circulair-aankopen", "cop-stadsontwikkeling"):
+        page.locator(f"#group-{code}").uncheck()
+    page.locator("#min-cop-monitoring").fill("5")
+    page.get_by_label("Elke deelnemer moet in een groep").check()
+    page.get_by_role("button", name="Stel de groepen samen").click()
+    errors = page.locator("#form-errors")
+    errors.get_by_text("Deze regels kunnen niet samen gelden").wait_for()
+    assert "minstens 5" in errors.inner_text()
+    assert page.get_by_test_id("cop-plan").is_hidden()
