@@ -37,6 +37,7 @@ from .statedb import opened, transaction
 from .store import GraphStore, write_store
 
 BASE_NQ = "kringloop.nq"
+CHANGE_COLUMNS = "seq, kind, entity_id, action, record, triples, base_iri, source_url, agent, at, note"
 
 
 class CurationConflict(KgError):
@@ -64,7 +65,8 @@ def _entities(state_dir: Path) -> list[dict[str, Any]]:
     if not (Path(state_dir) / "kringloop.sqlite").exists():
         return []
     with opened(state_dir) as conn:
-        rows = conn.execute("SELECT c.*, e.retired FROM curation_entities e JOIN curation_changes c ON c.seq = e.seq "
+        rows = conn.execute(f"SELECT {', '.join('c.' + c for c in CHANGE_COLUMNS.split(', '))}, e.retired "
+                            "FROM curation_entities e JOIN curation_changes c ON c.seq = e.seq "
                             "ORDER BY e.kind, e.entity_id").fetchall()
     return [dict(r) for r in rows]
 
@@ -74,7 +76,7 @@ def _changes(state_dir: Path, *, kind: str | None = None, entity_id: str | None 
         return []
     where, args = ("WHERE kind = ? AND entity_id = ?", [kind, entity_id]) if kind else ("", [])
     with opened(state_dir) as conn:
-        rows = conn.execute(f"SELECT * FROM curation_changes {where} ORDER BY seq", args).fetchall()
+        rows = conn.execute(f"SELECT {CHANGE_COLUMNS} FROM curation_changes {where} ORDER BY seq", args).fetchall()
     return [dict(r) for r in rows]
 
 

@@ -18,6 +18,7 @@ from .errors import KgError
 from .sources import Sources
 from .statedb import opened, transaction
 
+COLUMNS = "id, created_at, nis_code, profile"
 PROFILE_CODE_FIELDS = {"themes": "themes", "instruments": "instruments", "barriers": "barriers", "drivers": "drivers"}
 
 
@@ -100,7 +101,7 @@ class Registry:
 
     def get(self, registration_id: str) -> dict[str, Any] | None:
         with opened(self.state_dir) as conn:
-            row = conn.execute("SELECT * FROM registrations WHERE id = ?", (registration_id,)).fetchone()
+            row = conn.execute(f"SELECT {COLUMNS} FROM registrations WHERE id = ?", (registration_id,)).fetchone()
             return _record(conn, row) if row else None
 
     def list(self, *, limit: int = 100, offset: int = 0, group: str | None = None) -> tuple[list[dict[str, Any]], int]:
@@ -109,13 +110,14 @@ class Registry:
             if group else ("", [])
         with opened(self.state_dir) as conn:
             total = conn.execute(f"SELECT count(*) FROM registrations {where}", args).fetchone()[0]
-            rows = conn.execute(f"SELECT * FROM registrations {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
+            rows = conn.execute(f"SELECT {COLUMNS} FROM registrations {where} "
+                                "ORDER BY created_at, id LIMIT ? OFFSET ?",
                                 [*args, limit, offset]).fetchall()
             return [_record(conn, row) for row in rows], total
 
     def all(self) -> list[dict[str, Any]]:
         with opened(self.state_dir) as conn:
-            rows = conn.execute("SELECT * FROM registrations ORDER BY created_at, id").fetchall()
+            rows = conn.execute(f"SELECT {COLUMNS} FROM registrations ORDER BY created_at, id").fetchall()
             return [_record(conn, row) for row in rows]
 
 

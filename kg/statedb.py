@@ -151,7 +151,7 @@ def restore(state_dir: Path, source: Path) -> Path:
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     live = db_path(state_dir)
-    if live.exists():
+    if live.exists():  # kept beside it, in case the wrong backup was restored
         backup(state_dir, live.with_name(live.name + ".before-restore"))
     tmp = live.with_name(live.name + ".restore-tmp")
     dest = sqlite3.connect(tmp)

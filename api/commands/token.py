@@ -68,7 +68,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    had_state = statedb.db_path(args.state_dir).exists()
     live = statedb.restore(args.state_dir, args.file)
-    print(f"restored {args.file} into {live}; the previous state is in {live.name}.before-restore; "
-          "the server republishes curation when it starts")
+    kept = f"; the previous state is in {live.name}.before-restore" if had_state else ""
+    print(f"restored {args.file} into {live}{kept}; the server republishes curation when it starts")
     return 0

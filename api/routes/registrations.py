@@ -102,7 +102,7 @@ def register_government(body: RegistrationIn, request: Request, response: Respon
 
 @router.get("", response_model=RegistrationsOut, responses={401: {"description": "no valid coordinator token"}})
 def list_registrations(request: Request, response: Response, coordinator: Coordinator,
-                       limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
                        group: Annotated[Code | None, Query(description="only registrations for this group")] = None,
                        ) -> RegistrationsOut:
     """Registrations, oldest first (coordinators only)."""

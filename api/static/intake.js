@@ -11,6 +11,7 @@
   const peers = new Set();
   const classify = (p) => (p.nis_code === own ? "self" : peers.has(p.nis_code) ? "peer" : KL.caseClass(0));
 
+  let lastBody = null;  // the answers behind the results shown, reused by the registration
   const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value).filter(Boolean);
 
   /** The request body, or a list of {field, message} problems with the input. */
@@ -39,7 +40,7 @@
     }
     const description = form.description.value.trim();
     if (description) profile.description = description;
-    if (!nis && !Object.keys(profile).length) problems.push({field: "nis_code", message: KL.t("intake.err_empty")});
+    if (!problems.length && !nis && !Object.keys(profile).length) problems.push({field: "nis_code", message: KL.t("intake.err_empty")});
     const body = {limit: 10};
     if (nis) body.nis_code = nis;
     if (Object.keys(profile).length) body.profile = profile;
@@ -90,6 +91,7 @@
     KL.status(busy, KL.t("reco.loading"));
     try {
       const result = await KL.postJSON("/api/v1/recommendations", body);
+      lastBody = body;
       own = body.nis_code || "";
       peers.clear();
       for (const p of result.peers) if (p.nis_code) peers.add(p.nis_code);
@@ -111,6 +113,26 @@
       showProblems(list);
     } finally {
       submit.disabled = false;
+    }
+  });
+  // registering sends the same answers plus the groups: coordinators see it, the public pages never do
+  const regStatus = document.querySelector("[data-testid=reg-status]");
+  document.getElementById("register-submit").addEventListener("click", async () => {
+    if (!lastBody) return;
+    const body = {profile: lastBody.profile || {}, groups: checked("reg-groups")};
+    if (lastBody.nis_code) body.nis_code = lastBody.nis_code;
+    if (!body.nis_code && !body.profile.name) {
+      KL.status(regStatus, KL.t("reg.err_name"), "error");
+      form.name.focus();
+      return;
+    }
+    if (!body.groups.length) { KL.status(regStatus, KL.t("reg.err_groups"), "error"); return; }
+    KL.status(regStatus, KL.t("reg.sending"));
+    try {
+      const created = await KL.postJSON("/api/v1/registrations", body);
+      KL.status(regStatus, KL.t("reg.done", {id: created.id}));
+    } catch (err) {
+      KL.status(regStatus, KL.t("reg.failed") + " " + err.message, "error");
     }
   });
 })();

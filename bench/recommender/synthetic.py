@@ -10,6 +10,7 @@ barrier knowledge are copied from the real store, so the recommender reads it wi
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import sys
@@ -104,6 +105,7 @@ def generate(n_gov: int, n_cases: int, *, seed: int, base: str) -> list[str]:
     actors = govs + assocs
     weights = [1.0 / (k + 1) ** 0.8 for k in range(len(actors))]   # a few front-runners lead many cases
     rng.shuffle(weights)
+    cum = list(itertools.accumulate(weights))   # once: random.choices would rebuild it per call
     for c in range(n_cases):
         case = str(iris(f"id/synthetisch/case/{c}"))
         q(case, RDF_TYPE, f"<{KL}Case>"), q(case, DCT + "identifier", lit(f"synthetisch-{c}"))
@@ -117,7 +119,7 @@ def generate(n_gov: int, n_cases: int, *, seed: int, base: str) -> list[str]:
         for ins in rng.sample(INSTRUMENTS, rng.randint(1, 3)):
             q(case, KL + "instrument", concept("instrument", ins))
         q(case, KL + "synthetic", true)
-        parts = set(rng.choices(range(len(actors)), weights=weights, k=rng.randint(1, 3)))
+        parts = set(rng.choices(range(len(actors)), cum_weights=cum, k=rng.randint(1, 3)))
         for n, a in enumerate(sorted(parts)):
             role = "trekker" if n == 0 else rng.choice(["co-trekker", "partner"])
             node = f"{case}/rol/{n}"

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 from api.config import Settings
-from kg.build import read_manifest
 from kg.store import write_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,9 +19,9 @@ GENEROUS_LIMITS = {name: (1000.0, 1000) for name in ("registrations", "curation"
 def private_build(source_build: Path, target: Path) -> Path:
     """A build dir of our own: the base quads, the manifest and a store written from them."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source_build / "kringloop.nq", target / "kringloop.nq")
-    if read_manifest(source_build) is not None:
-        shutil.copy(source_build / "manifest.json", target / "manifest.json")
+    for path in source_build.iterdir():  # base quads, dumps, manifest, ontology docs: all but the stores
+        if path.is_file() and not path.is_symlink():
+            shutil.copy(path, target / path.name)
     write_store((target / "kringloop.nq").read_bytes(), target / "store")
     return target
 

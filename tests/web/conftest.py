@@ -40,7 +40,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(built_graph: BuildReport, build_dir: Path) -> Iterator[LiveServer]:
+def live_server(built_graph: BuildReport, build_dir: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The whole app (every registered router) on a free port of 127.0.0.1."""
     import uvicorn
 
@@ -49,7 +50,7 @@ def live_server(built_graph: BuildReport, build_dir: Path) -> Iterator[LiveServe
 
     # "hashing" is the recommender's model-free encoder: the tests check the pages, not the model
     settings = Settings(store_path=Path(built_graph.store_path), build_dir=build_dir, data_dir=REPO / "data",
-                        embedding_model="hashing")
+                        embedding_model="hashing", state_dir=tmp_path_factory.mktemp("state"))
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
@@ -112,7 +113,7 @@ def page(browser: object, live_server: LiveServer, traffic: Traffic) -> Iterator
     """A desktop-sized page; after the test, no request may have left 127.0.0.1."""
     context = _open_context(browser, traffic, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(45_000)  # generous: the machine may be busy with other test runs
     page.on("response", lambda r: traffic.failed_responses.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     page.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
@@ -128,7 +129,7 @@ def phone_page(browser: object, live_server: LiveServer, traffic: Traffic) -> It
     context = _open_context(browser, traffic, viewport={"width": 375, "height": 740}, is_mobile=True,
                             has_touch=True, device_scale_factor=2)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(45_000)  # generous: the machine may be busy with other test runs
     yield page
     context.close()
     assert traffic.outside == [], f"requests left 127.0.0.1: {traffic.outside}"

@@ -183,3 +183,15 @@ def test_every_label_used_exists_in_dutch_and_english() -> None:
     missing = {k for k in used if k not in labels and k not in dynamic}
     assert missing == set()
     assert {"pentagon.overheid", "cop.status_optimal", "cop.status_feasible", "data.chart_adoption"} <= set(labels)
+
+
+def test_every_case_and_government_page_renders(client: httpx.Client) -> None:
+    """No case or government in the graph breaks its page (missing year, lead, sources, province...)."""
+    index = {"cases": [], "governments": client.get("/api/v1/browse/governments").json()}
+    for name in ("cases.yaml", "cases_more.yaml"):
+        index["cases"] += [c["id"] for c in _yaml(DATA / "cases" / name) or []]
+    assert len(index["cases"]) >= 100 and len(index["governments"]) >= 285
+    broken = [f"/praktijk/{cid}" for cid in index["cases"] if client.get(f"/praktijk/{cid}").status_code != 200]
+    broken += [f"/bestuur/{g['id']}" for g in index["governments"]
+               if client.get(f"/bestuur/{g['id']}").status_code != 200]
+    assert broken == []
