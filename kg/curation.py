@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, XSD
 
 from . import queries
 from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
-                             effective_sources, rebase, render, shacl_check, superseded_filter, tombstone,
+                             check_url, effective_sources, rebase, render, shacl_check, superseded_filter, tombstone,
                              types_of)
 from .errors import KgError, StoreMissing
 from .namespaces import Iris
@@ -177,12 +177,12 @@ class Curator:
     """Checks, commits and publishes curation changes for one state dir and build."""
 
     def __init__(self, *, state_dir: Path, data_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
-                 shapes_file: Path) -> None:
+                 shapes_file: Path, sources: Sources | None = None) -> None:
         self.state_dir, self.data_dir, self.build_dir = Path(state_dir), Path(data_dir), Path(build_dir)
         self.store_path, self.shapes_file = Path(store_path), Path(shapes_file)
         self.iris = Iris(base_iri)
         self._lock = threading.Lock()
-        self._sources: Sources | None = None
+        self._sources = sources  # loaded from data_dir on first use unless the caller shares its copy
         self._context: tuple[tuple[int, int], Context] | None = None
 
     # -- loading ------------------------------------------------------------------------------------
@@ -253,8 +253,6 @@ class Curator:
 
     def retire(self, kind: str, entity_id: str, *, source_url: str, agent: str,
                note: str | None = None) -> dict[str, Any]:
-        from .curation_graph import check_url
-
         check_url(source_url, "source_url")
         with self._lock:
             curated = self._curated()

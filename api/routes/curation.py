@@ -111,13 +111,18 @@ class RecordOut(BaseModel):
     history: list[dict[str, Any]]
 
 
-def get_curator(request: Request) -> Curator:
-    state = request.app.state
+def curator_for(app: FastAPI) -> Curator:
+    state = app.state
     if getattr(state, "curator", None) is None:
         s = state.settings
         state.curator = Curator(state_dir=s.state_dir, data_dir=s.data_dir, build_dir=s.build_dir,
-                                store_path=s.store_path, base_iri=s.base_iri, shapes_file=ONTOLOGY_DIR / "shapes.ttl")
+                                store_path=s.store_path, base_iri=s.base_iri, shapes_file=ONTOLOGY_DIR / "shapes.ttl",
+                                sources=getattr(state, "sources", None))
     return state.curator
+
+
+def get_curator(request: Request) -> Curator:
+    return curator_for(request.app)
 
 
 def _run(request: Request, write: Any) -> ChangeOut:
@@ -215,20 +220,12 @@ def read_organisation(organisation_id: CaseId, request: Request) -> RecordOut:
 
 def _publish_on_start(app: FastAPI) -> None:
     """After a crash between commit and publish, or a rebuild without curation, republish first."""
-    curator = get_curator(_AppRequest(app))
     try:
-        if curator.publish_if_stale():
+        if curator_for(app).publish_if_stale():
             _reopen_store(app)
             log.info("republished the store with the committed curation")
     except StoreMissing as exc:
         log.warning("curation not published: %s", exc)
-
-
-class _AppRequest:
-    """Just enough of a Request for get_curator at start-up."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
 
 
 def register(app: FastAPI) -> None:

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kg.registry import RegistrationError, Registry, Vocabulary, plan_input
 from kg.sources import load_sources
-from kg.statedb import opened
 
 from ..auth import Coordinator
 from ..errors import ApiError
@@ -75,11 +74,18 @@ class PlanInputOut(BaseModel):
     skipped: int = Field(description="registrations without a NIS code or a name")
 
 
-def get_vocabulary(request: Request) -> Vocabulary:
-    state = request.app.state
+def _load_vocabulary(app: FastAPI) -> Vocabulary:
+    """The codes, from the sources (kept on app.state.sources, which curation reuses)."""
+    state = app.state
     if getattr(state, "registration_vocabulary", None) is None:
-        state.registration_vocabulary = Vocabulary.from_sources(load_sources(state.settings.data_dir))
+        if getattr(state, "sources", None) is None:
+            state.sources = load_sources(state.settings.data_dir)
+        state.registration_vocabulary = Vocabulary.from_sources(state.sources)
     return state.registration_vocabulary
+
+
+def get_vocabulary(request: Request) -> Vocabulary:
+    return _load_vocabulary(request.app)
 
 
 def get_registry(request: Request) -> Registry:
@@ -131,14 +137,16 @@ def get_registration(registration_id: Annotated[str, Path(max_length=64)], reque
     return RegistrationOut(**record)
 
 
-def _open_state(app: FastAPI) -> None:
-    """Create or upgrade the state database and load the codes at start-up: fail early, answer fast."""
-    with opened(app.state.settings.state_dir):
-        pass
-    app.state.registration_vocabulary = Vocabulary.from_sources(load_sources(app.state.settings.data_dir))
+def _load_codes(app: FastAPI) -> None:
+    """Load the codes at start-up, so the first registration is answered as fast as the others.
+
+    The state database itself is created on the first write: an app started only to read (tests,
+    a read-only mirror) leaves no ``var/`` behind.
+    """
+    _load_vocabulary(app)
 
 
 def register(app: FastAPI) -> None:
     app.include_router(router)
     app.add_middleware(BodyLimit, limits={"/api/v1/registrations": MAX_BODY})
-    app.state.startup_hooks.append(_open_state)
+    app.state.startup_hooks.append(_load_codes)

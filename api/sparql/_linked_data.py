@@ -39,7 +39,8 @@ def describe(store: ox.Store, iris: list[str], *, limit: int = 5000, incoming_li
     """Triples with each IRI as subject (every graph, duplicates dropped), plus the blank nodes they reach."""
     seen: set[ox.Triple] = set()
     triples: list[ox.Triple] = []
-    pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(i) for i in iris]
+    roots = [node for node in map(_named_node, iris) if node is not None]
+    pending: list[ox.NamedNode | ox.BlankNode] = list(roots)
     visited: set[ox.NamedNode | ox.BlankNode] = set()
     truncated = False
     while pending and not truncated:
@@ -59,13 +60,21 @@ def describe(store: ox.Store, iris: list[str], *, limit: int = 5000, incoming_li
             if isinstance(triple.object, ox.BlankNode):
                 pending.append(triple.object)
     incoming: list[ox.Triple] = []
-    if len(iris) == 1:
-        for quad in store.quads_for_pattern(None, None, ox.NamedNode(iris[0]), None):
+    if len(roots) == 1:
+        for quad in store.quads_for_pattern(None, None, roots[0], None):
             if len(incoming) >= incoming_limit:
                 break
             if quad.triple not in incoming:
                 incoming.append(quad.triple)
     return Description(iris=tuple(iris), triples=triples, incoming=incoming, truncated=truncated)
+
+
+def _named_node(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None when it is not a valid IRI (a mistyped URL is just unknown)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
 
 
 def subjects_with_prefix(store: ox.Store, graph: str, prefix: str) -> list[str]:

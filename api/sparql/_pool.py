@@ -62,7 +62,9 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"a SPARQL worker could not open the store at {config.store_path} "
                                f"(exit code {self.process.exitcode})") from None
-        assert kind == "ready"
+        if kind != "ready":
+            self.kill()
+            raise RuntimeError(f"a SPARQL worker sent {kind!r} instead of 'ready'")
 
     def kill(self) -> None:
         if self.process.is_alive():

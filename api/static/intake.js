@@ -119,7 +119,7 @@
   const regStatus = document.querySelector("[data-testid=reg-status]");
   document.getElementById("register-submit").addEventListener("click", async () => {
     if (!lastBody) return;
-    const body = {profile: lastBody.profile || {}, groups: checked("reg-groups")};
+    const body = {profile: lastBody.profile || {}, groups: [...document.querySelectorAll("input[name=reg-groups]:checked")].map((i) => i.value)};
     if (lastBody.nis_code) body.nis_code = lastBody.nis_code;
     if (!body.nis_code && !body.profile.name) {
       KL.status(regStatus, KL.t("reg.err_name"), "error");

@@ -255,3 +255,10 @@ def test_the_curated_record_round_trips_through_the_api(shared) -> None:
     stored = client.get("/api/v1/curation/cases/test-rondje").json()["record"]
     expected = copy.deepcopy(body)
     assert stored == {k: v for k, v in expected.items() if v is not None}
+
+
+def test_oversized_curation_bodies_are_refused_before_parsing(shared) -> None:
+    client, auth, _ = shared
+    body = new_case(client, "test-groot", summary_nl="x" * 200_000)
+    answer = client.post("/api/v1/curation/cases", json=body, headers=auth)
+    assert answer.status_code == 413 and answer.json()["error"] == "request body too large (limit 131072 bytes)"

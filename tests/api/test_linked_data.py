@@ -131,3 +131,9 @@ def test_dumps_at_stable_urls(client: TestClient, build_dir: Path) -> None:
 def test_missing_or_unknown_dumps_are_404(client: TestClient, name: str) -> None:
     response = client.get(f"/dumps/{name}")
     assert response.status_code == 404 and response.json()["ok"] is False
+
+
+@pytest.mark.parametrize("path", ["/id/%C3%A4%5B%5C", "/id/a%11b", "/graph/x%20y"])
+def test_paths_that_are_no_valid_iri_are_404_not_500(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"accept": "text/turtle"})
+    assert response.status_code == 404 and response.json()["ok"] is False

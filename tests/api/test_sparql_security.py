@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -145,9 +147,20 @@ def test_the_worker_refuses_service_even_if_the_guard_is_bypassed(client: TestCl
 
 
 def test_workers_have_no_network_where_the_kernel_allows(client: TestClient, listener: Listener) -> None:
-    info = client.app.state.sparql.pool.info
-    if not info.get("network_isolated"):
-        pytest.skip("unprivileged network namespaces are not available here; the guard is the only barrier")
+    if not client.app.state.sparql.pool.info.get("network_isolated"):
+        pytest.skip("unprivileged network namespaces are not available here; the guards are the only barrier")
+    # the same call a worker makes first thing, in a fresh process, then a connection attempt
+    probe = ("import socket, sys\n"
+             "from api.sparql._worker import _leave_network\n"
+             "assert _leave_network()\n"
+             "try:\n"
+             f"    socket.create_connection(('127.0.0.1', {listener.port}), timeout=2)\n"
+             "    print('connected')\n"
+             "except OSError as exc:\n"
+             "    print('no network:', exc)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.startswith("no network"), result.stdout + result.stderr
     assert listener.connections == []
 
 
