@@ -26,7 +26,9 @@ class GraphStore:
         path = Path(path)
         if not (path / "CURRENT").exists():
             raise StoreMissing(f"no graph store at {path}; run 'kringloop build' first")
-        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        # resolved: ``path`` may be a symlink to a generation that is swapped later
+        resolved = os.path.realpath(path)
+        store = ox.Store.read_only(resolved) if read_only else ox.Store(resolved)
         return cls(store, path=path)
 
     @classmethod

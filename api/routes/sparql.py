@@ -8,7 +8,6 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from rdflib import Graph
-from starlette.concurrency import run_in_threadpool
 
 from ..sparql import (
     GRAPH_FORMATS,
@@ -99,8 +98,8 @@ def void(request: Request, service: SparqlDep, format: str | None = None) -> Res
 
 async def _answer(request: Request, service: SparqlService, query: str, *, format_override: str | None,
                   default_graphs: list[str], named_graphs: list[str]) -> Response:
-    result: SparqlResult = await run_in_threadpool(
-        service.execute, query, accept=request.headers.get("accept"), format_override=format_override,
+    result: SparqlResult = await service.execute_async(
+        query, accept=request.headers.get("accept"), format_override=format_override,
         default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None)
     return Response(result.body, media_type=result.format.content_type,
                     headers={"X-Kringloop-Truncated": "true" if result.truncated else "false",

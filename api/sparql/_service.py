@@ -99,7 +99,22 @@ class SparqlService:
     def execute(self, query: str, *, accept: str | None = None, format_override: str | None = None,
                 default_graph_uris: list[str] | None = None,
                 named_graph_uris: list[str] | None = None) -> SparqlResult:
-        """Answer one query, or raise a ``SparqlError`` saying why not."""
+        """Answer one query, or raise a ``SparqlError`` saying why not (blocks; for scripts and tests)."""
+        request, _ = self._prepare(query, accept=accept, format_override=format_override,
+                                             default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+        return self._result(self.pool.run(request))
+
+    async def execute_async(self, query: str, *, accept: str | None = None, format_override: str | None = None,
+                            default_graph_uris: list[str] | None = None,
+                            named_graph_uris: list[str] | None = None) -> SparqlResult:
+        """``execute`` for the web server's event loop."""
+        request, _ = self._prepare(query, accept=accept, format_override=format_override,
+                                   default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+        return self._result(await self.pool.run_async(request))
+
+    def _prepare(self, query: str, *, accept: str | None, format_override: str | None,
+                 default_graph_uris: list[str] | None,
+                 named_graph_uris: list[str] | None) -> tuple[dict[str, Any], Format]:
         checked = self.check(query)
         offered = GRAPH_FORMATS if checked.returns_graph else RESULT_FORMATS
         fmt = negotiate(accept, offered, override=format_override)
@@ -112,7 +127,10 @@ class SparqlService:
                                        "named-graph-uri may only name local graphs")
             request["default_graphs"] = list(default_graph_uris or [])
             request["named_graphs"] = list(named_graph_uris or [])
-        reply = self.pool.run(request)
+        return request, fmt
+
+    @staticmethod
+    def _result(reply: tuple) -> SparqlResult:
         kind = reply[0]
         if kind == "ok":
             _, body, key, truncated, rows = reply

@@ -5,7 +5,8 @@ Oxigraph cannot be interrupted in-process and aborts the whole process when an a
 kills a worker at the deadline, and a worker that hits its address-space limit dies alone.
 Messages on the pipe (all plain tuples and dicts, so nothing but builtins is unpickled):
 
-    parent -> worker   {"query", "format", "max_rows", "default_graphs", "named_graphs"} | None (stop)
+    parent -> worker   {"query", "format", "max_rows", "has_dataset_clause", "default_graphs",
+                        "named_graphs"} | None (stop)
     worker -> parent   ("ready", info) once, then per query one of
                        ("ok", body: bytes, format, truncated: bool, rows: int)
                        ("refused" | "syntax" | "unsupported" | "error", message)
@@ -18,12 +19,15 @@ import os
 import resource
 from functools import lru_cache
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+
+from kg.store import store_generation
 
 from ._serializers import GRAPH_RDF_FORMATS, write_boolean, write_solutions, write_triples
 
@@ -39,7 +43,8 @@ def serve(conn: Connection, store_path: str, memory_mb: int, default_graph_as_un
     """Entry point of a worker process; returns when the parent sends None or goes away."""
     network_isolated = _leave_network() if isolate_network else False
     _limit_memory(memory_mb)
-    store = ox.Store.read_only(store_path)
+    generation = store_generation(Path(store_path))
+    store = _open(store_path)
     graphs = {g.value: _count(store, g) for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     local_graphs = frozenset(graphs)
     conn.send(("ready", {"graphs": graphs, "default_graph_triples": _count(store, ox.DefaultGraph()),
@@ -51,8 +56,19 @@ def serve(conn: Connection, store_path: str, memory_mb: int, default_graph_as_un
             return
         if request is None:
             return
+        if store_generation(Path(store_path)) != generation:
+            # a new store was published (rebuild or curation commit): answer from it from now on
+            generation = store_generation(Path(store_path))
+            del store
+            store = _open(store_path)
+            local_graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(answer(store, request, local_graphs=local_graphs,
                          default_graph_as_union=default_graph_as_union, prefixes=prefixes))
+
+
+def _open(store_path: str) -> ox.Store:
+    """Open the generation the path points at now (resolved, so a later swap never mixes files)."""
+    return ox.Store.read_only(os.path.realpath(store_path))
 
 
 def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[str],

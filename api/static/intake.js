@@ -66,15 +66,19 @@
     errors.focus();
   }
 
-  // choosing a municipality shows what the graph knows, so the user only answers what is missing
+  // choosing a municipality shows what the graph knows, so the user only answers what is missing;
+  // a field the user already touched (or is typing in) is never overwritten
+  const touched = new Set();
+  form.addEventListener("input", (event) => touched.add(event.target.name));
+  const untouched = (field) => !touched.has(field.name) && document.activeElement !== field && !field.value;
   form.nis_code.addEventListener("change", async () => {
     const nis = form.nis_code.value;
     if (!nis) return;
     try {
       const gov = await KL.fetchJSON("/api/v1/browse/governments/" + encodeURIComponent(nis));
-      if (!form.population.value && gov.population) form.population.value = gov.population;
-      if (!form.government_type.value && gov.type) form.government_type.value = gov.type;
-      if (!form.province.value && gov.province) {
+      if (untouched(form.population) && gov.population) form.population.value = gov.population;
+      if (untouched(form.government_type) && gov.type) form.government_type.value = gov.type;
+      if (untouched(form.province) && gov.province) {
         const opt = [...form.province.options].find((o) => gov.province.name.endsWith(o.value) && o.value);
         if (opt) form.province.value = opt.value;
       }

@@ -31,6 +31,9 @@ from recommender import Recommender, load_encoder, load_knowledge  # noqa: E402
 from recommender.text import query_text  # noqa: E402
 
 
+PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen"]
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -64,6 +67,7 @@ def main() -> int:
     rec = Recommender(encoder=encoder, ppr_iter=args.ppr_iter).fit(kb)
     t_fit = time.perf_counter() - t
     rss_fit = rss_mb()
+    print(f"fit/index {t_fit:.1f} s on {len(kb.cases)} cases", flush=True)
     idx = rec.index_
     index_mb = (idx.case_vectors.nbytes + idx.participation.data.nbytes * 3 + idx.lexical.matrix_t_.data.nbytes
                 + idx.ppr.transition.data.nbytes * 2 + idx.case_themes.nbytes + idx.case_instruments.nbytes) / 2**20
@@ -76,6 +80,9 @@ def main() -> int:
             req.pop("nis_code", None)
             if not req.get("profile"):
                 continue
+            req["profile"] = dict(req["profile"])
+            if "province" in req["profile"]:   # the synthetic graph has its own five provinces
+                req["profile"]["province"] = f"Synthetisch-{PROVINCES.index(req['profile']['province'])}"
         requests.append(req)
     if args.synthetic:   # and a few graph-derived profiles of synthetic municipalities
         requests += [{"nis_code": f"S{i:07d}"} for i in (0, 17, 4242, 31337, 77777) if f"S{i:07d}" in kb.by_nis()]

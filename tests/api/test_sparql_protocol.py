@@ -359,3 +359,11 @@ def test_json_results_are_valid_json_with_w3c_shape(client: TestClient) -> None:
     first = document["results"]["bindings"][0]
     assert first["m"] == {"type": "uri", "value": f"{BASE}id/gemeente/71004"}
     assert first["name"] == {"type": "literal", "value": "Beringen", "xml:lang": "nl"}
+
+
+def test_the_service_answers_outside_the_event_loop_too(client: TestClient) -> None:
+    """``SparqlService.execute`` (blocking) is the path for scripts; same answer as over HTTP."""
+    result = client.app.state.sparql.execute(MUNICIPALITIES, accept="text/tab-separated-values")
+    assert result.format.key == "tsv" and result.rows == 3 and not result.truncated
+    assert [row["name"].value for row in ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV)] \
+        == EXPECTED_NAMES
