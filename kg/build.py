@@ -111,9 +111,10 @@ def build(data_dir: Path, out_dir: Path, *, base_iri: str, validate: bool = True
     out_dir.mkdir(parents=True, exist_ok=True)
     dataset = to_dataset(graphs, base_iri=base_iri)
     nquads = dataset.serialize(format="nquads", encoding="utf-8")
-    # issue 7: the store also holds curation (settings.state_dir); kringloop.nq below stays the pure base
-    store = write_store(apply_curation(nquads, state_dir, base_iri), out_dir / "store")
-    files = _write_dumps(merged, out_dir)
+    # the store and dumps also hold curation (settings.state_dir); kringloop.nq stays the pure base
+    published = apply_curation(nquads, state_dir, base_iri)
+    store = write_store(published, out_dir / "store")
+    files = _write_dumps(merged if published is nquads else _union_of(published), out_dir)
     (out_dir / "kringloop.nq.tmp").write_bytes(nquads)  # named graphs kept: the base for republishing
     (out_dir / "kringloop.nq.tmp").replace(out_dir / "kringloop.nq")
     files["nq"] = str(out_dir / "kringloop.nq")
@@ -124,6 +125,15 @@ def build(data_dir: Path, out_dir: Path, *, base_iri: str, validate: bool = True
         input_hash=inputs_hash(Path(data_dir), ontology_dir), base_iri=base_iri, files=files)
     (out_dir / "manifest.json").write_text(json.dumps(asdict(report_obj), indent=2), encoding="utf-8")
     return report_obj
+
+
+def _union_of(nquads: bytes) -> Graph:
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    merged = Graph()
+    for graph in dataset.graphs():
+        merged += graph
+    return merged
 
 
 def _write_dumps(merged: Graph, out_dir: Path) -> dict[str, str]:

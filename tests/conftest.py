@@ -26,6 +26,15 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+@pytest.fixture(autouse=True)
+def _generous_read_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests fire hundreds of queries from one client; the rate-limit tests set their own limits."""
+    from api import ratelimit
+
+    for name in ("sparql", "recommendations", "cops"):
+        monkeypatch.setitem(ratelimit.DEFAULT_LIMITS, name, (10_000.0, 10_000))
+
+
 @pytest.fixture(scope="session")
 def built_graph(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
     """The real graph from data/, built and validated once per session."""

@@ -52,7 +52,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"graph in {args.out} is up to date")
         return 0
     try:
-        report = kg_build.build(args.data, args.out, base_iri=base, validate=not args.no_validate)
+        report = kg_build.build(args.data, args.out, base_iri=base, validate=not args.no_validate,
+                                state_dir=get_settings().state_dir)
     except ValidationFailed as exc:
         print(exc.report, file=sys.stderr)
         raise UsageError(str(exc)) from None

@@ -21,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if kg_build.needs_build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri):
-        report = kg_build.build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri)
+        report = kg_build.build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri,
+                                state_dir=settings.state_dir)
         print(f"built {report.triples} triples in {report.seconds} s")
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port)
     return 0

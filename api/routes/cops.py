@@ -16,6 +16,7 @@ from recommender.cop.partners import partner_rows, suggest_partners
 from recommender.profiles import GovernmentProfile, load_profiles
 
 from ..errors import ApiError
+from ..ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1/cops", tags=["cops"])
 
@@ -86,7 +87,7 @@ def list_groups(context: CopContextDep) -> dict[str, Any]:
                         "topics": sorted(g.topics), "min_size": g.min_size, "max_size": g.max_size} for g in groups]}
 
 
-@router.post("/plan")
+@router.post("/plan", dependencies=[rate_limit("cops")])
 def plan_cops(body: PlanRequest, context: CopContextDep,
               format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
               lang: Annotated[Literal["nl", "en"], Query()] = "nl") -> Any:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from recommender import InvalidProfile, LazyEncoder, Recommendation, Recommender, UnknownGovernment, load_knowledge
 
 from ..errors import error_body
+from ..ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1", tags=["recommendations"])
 
@@ -80,7 +81,7 @@ def get_recommender(request: Request) -> Recommender:
 RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
 
 
-@router.post("/recommendations", response_model=RecommendationsOut)
+@router.post("/recommendations", response_model=RecommendationsOut, dependencies=[rate_limit("recommendations")])
 def recommend(body: RecommendationRequest, rec: RecommenderDep) -> RecommendationsOut:
     """Peers and practices for a government profile, each with reasons in Dutch and English."""
     result = rec.recommend(nis_code=body.nis_code, profile=body.profile.model_dump() if body.profile else None,
@@ -88,14 +89,15 @@ def recommend(body: RecommendationRequest, rec: RecommenderDep) -> Recommendatio
     return RecommendationsOut.from_domain(result.peers, result.practices)
 
 
-@router.get("/governments/{nis_code}/peers", response_model=list[PeerOut])
+@router.get("/governments/{nis_code}/peers", response_model=list[PeerOut], dependencies=[rate_limit("recommendations")])
 def read_peers(nis_code: str, rec: RecommenderDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> list[PeerOut]:
     """Peers a municipality can learn from or cooperate with."""
     result = rec.recommend(nis_code=nis_code, limit=limit, practices=False)
     return RecommendationsOut.from_domain(result.peers, []).peers
 
 
-@router.get("/governments/{nis_code}/practices", response_model=list[PracticeOut])
+@router.get("/governments/{nis_code}/practices", response_model=list[PracticeOut],
+             dependencies=[rate_limit("recommendations")])
 def read_practices(nis_code: str, rec: RecommenderDep,
                    limit: Annotated[int, Query(ge=1, le=100)] = 10) -> list[PracticeOut]:
     """Practices a municipality could take up, excluding its own."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from rdflib import Graph
 
+from ..ratelimit import rate_limit
 from ..sparql import (
     GRAPH_FORMATS,
     ExampleQuery,
@@ -37,7 +38,7 @@ def get_sparql(request: Request) -> SparqlService:
 SparqlDep = Annotated[SparqlService, Depends(get_sparql)]
 
 
-@router.get("/sparql", name="sparql_get")
+@router.get("/sparql", name="sparql_get", dependencies=[rate_limit("sparql")])
 async def sparql_get(request: Request, service: SparqlDep, query: str | None = None,
                      format: str | None = None) -> Response:
     """Run ``query``; without one, answer with the service description."""
@@ -51,7 +52,7 @@ async def sparql_get(request: Request, service: SparqlDep, query: str | None = N
                          named_graphs=params.getlist("named-graph-uri"))
 
 
-@router.post("/sparql")
+@router.post("/sparql", dependencies=[rate_limit("sparql")])
 async def sparql_post(request: Request, service: SparqlDep) -> Response:
     """``query=`` as a form field, or the query itself as ``application/sparql-query``."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -33,3 +33,14 @@ def test_workers_answer_from_the_newly_published_generation(tmp_path: Path) -> N
                 assert answer.status_code == 200
                 seen.update(b["v"]["value"] for b in answer.json()["results"]["bindings"])
             assert seen == {version}
+
+
+def test_sparql_is_rate_limited_per_client(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    _publish(store, "one")
+    app = sparql_app(make_settings(store, tmp_path, rate_limits={"sparql": (0.1, 3)}))
+    with TestClient(app) as client:
+        codes = [client.get("/sparql", params={"query": "ASK {}"}).status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200] and codes[3] == 429
+        limited = client.get("/sparql", params={"query": "ASK {}"})
+        assert limited.json()["status"] == 429 and int(limited.headers["Retry-After"]) >= 1
