@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from . import graph, serve
+from . import cop, graph, recommend, serve, token
 
-COMMANDS = [graph, serve]
-from . import recommend  # noqa: E402
-COMMANDS.append(recommend)
-from . import cop  # noqa: E402
-COMMANDS.append(cop)
-from . import token  # noqa: E402
-COMMANDS.append(token)
+COMMANDS = [graph, serve, recommend, cop, token]

@@ -6,16 +6,18 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from . import health, ontology
+from . import (browse, cops, curation, health, linked_data, ontology, pages, recommendations, registrations,
+               sparql)
 
-ROUTERS: list[Callable[[FastAPI], None]] = [health.register, ontology.register]
-from . import recommendations  # noqa: E402
-ROUTERS.append(recommendations.register)
-from . import linked_data, sparql  # noqa: E402
-ROUTERS += [sparql.register, linked_data.register]
-from . import cops  # noqa: E402
-ROUTERS.append(cops.register)
-from . import browse, pages  # noqa: E402
-ROUTERS += [browse.register, pages.register]
-from . import curation, registrations  # noqa: E402
-ROUTERS += [registrations.register, curation.register]
+ROUTERS: list[Callable[[FastAPI], None]] = [
+    health.register,
+    ontology.register,
+    recommendations.register,
+    sparql.register,
+    linked_data.register,
+    cops.register,
+    browse.register,
+    pages.register,
+    registrations.register,
+    curation.register,
+]
