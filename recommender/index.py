@@ -65,6 +65,8 @@ class RecommenderIndex:
     lead_bin_t: sparse.csr_matrix     # cases x governments, 1 where the government leads or co-leads
     gov_themes: np.ndarray           # governments x themes, role-weighted activity
     gov_instruments: np.ndarray
+    lead_theme_counts: np.ndarray    # governments x themes: cases led tagged with the theme or a narrower one
+    lead_instrument_counts: np.ndarray
     frontrunner: np.ndarray
     log_population: np.ndarray       # NaN where unknown
     province: np.ndarray             # province name index, -1 where unknown
@@ -73,6 +75,7 @@ class RecommenderIndex:
     type_names: list[str]
     neighbours: sparse.csr_matrix    # governments x governments
     membership: sparse.csr_matrix    # governments x organisations (associations and collaborations)
+    membership_t: sparse.csr_matrix  # organisations x governments (row slices are cheap, column slices are not)
     org_iris: list[str]
     peer_candidate: np.ndarray       # bool: current, with evidence of circular activity
     case_vectors: np.ndarray         # cases x d, L2-normalised
@@ -150,11 +153,13 @@ def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encod
         case_barrier=cb, participation=part, participation_bin=part_bin,
         participation_bin_t=sparse.csr_matrix(part_bin.T), lead_bin_t=lead_t,
         gov_themes=np.asarray(part @ ct, dtype=np.float32), gov_instruments=np.asarray(part @ ci, dtype=np.float32),
+        lead_theme_counts=np.rint(np.asarray(lead_t.T @ (ct > 0).astype(np.float32))).astype(np.int32),
+        lead_instrument_counts=np.rint(np.asarray(lead_t.T @ (ci > 0).astype(np.float32))).astype(np.int32),
         frontrunner=np.array([p.frontrunner_score for p in profs], dtype=np.float32),
         log_population=np.array([math.log10(p.population) if p.population else np.nan for p in profs], dtype=np.float32),
         province=np.array([prov_pos.get(p.province, -1) if p.province else -1 for p in profs], dtype=np.int32),
         province_names=province_names, gov_type=np.array([type_pos[p.type] for p in profs], dtype=np.int32),
-        type_names=type_names, neighbours=neigh, membership=memb, org_iris=org_iris,
+        type_names=type_names, neighbours=neigh, membership=memb, membership_t=sparse.csr_matrix(memb.T), org_iris=org_iris,
         peer_candidate=np.array([(not p.former) and (p.cases_total > 0 or bool(p.declarations)) for p in profs]),
         case_vectors=np.ascontiguousarray(vectors, dtype=np.float32), lexical=lexical, ppr=ppr,
         ppr_case_pos=ppr.positions(case_iris), ppr_gov_pos=ppr.positions(gov_iris))

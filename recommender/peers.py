@@ -9,16 +9,19 @@ from .practices import GRAPH_REASON_MIN, TEXT_REASON_MIN, barrier_reasons, conte
 from .scorers import RequestContext, minmax
 
 
-def _lead_cases_on(ctx: RequestContext, gov_iri: str, scheme: str, code: str) -> list[str]:
-    """Ids of cases the government leads or co-leads that carry ``code`` (or a narrower theme of it)."""
+def _lead_cases_on(ctx: RequestContext, gov_iri: str, scheme: str, code: str, *, first: int = 5) -> list[str]:
+    """Ids of (up to ``first``) cases the government leads that carry ``code`` or a narrower theme of it."""
     kb, out = ctx.kb, []
-    for case in ctx.cases_of(gov_iri):
+    for j in ctx.case_positions(gov_iri):
+        case = kb.cases[ctx.index.case_iris[j]]
         if case.participants.get(gov_iri) not in ("trekker", "co-trekker"):
             continue
         tags = case.themes if scheme == "theme" else case.instruments
         if code in tags or (scheme == "theme" and any(
                 kb.concepts.get(("theme", t)) and kb.concepts[("theme", t)].broader == code for t in tags)):
             out.append(case.id)
+            if len(out) == first:
+                break
     return out
 
 
@@ -32,19 +35,22 @@ class PeerTopical:
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]
-        kb, out = ctx.kb, []
-        for scheme, weights, kind in (("theme", ctx.q.themes, "shared-theme"), ("instrument", ctx.q.instruments, "shared-instrument")):
-            best = None
-            for code in sorted(weights, key=lambda c: -weights[c])[:6]:
-                led = _lead_cases_on(ctx, gov, scheme, code)
-                if led and (best is None or len(led) > len(best[1])):
-                    best = (code, led)
-            if best:
-                code, led = best
-                n = len(led)
+        idx, kb, out = ctx.index, ctx.kb, []
+        for scheme, weights, kind, codes, counts in (
+                ("theme", ctx.q.themes, "shared-theme", idx.themes, idx.lead_theme_counts),
+                ("instrument", ctx.q.instruments, "shared-instrument", idx.instruments, idx.lead_instrument_counts)):
+            pos = {c: i for i, c in enumerate(codes)}
+            top = [c for c in sorted(weights, key=lambda c: -weights[c])[:6] if c in pos]
+            if not top:
+                continue
+            # counts come from the fitted lead x concept matrix: no scan over a front-runner's cases
+            code = max(top, key=lambda c: int(counts[position, pos[c]]))
+            n = int(counts[position, pos[code]])
+            if n:
                 out.append(Reason(kind, f"leidt {cases_word(n, 'nl')} rond '{kb.concept_label(scheme, code, 'nl').lower()}'",
                                   f"leads {cases_word(n, 'en')} on '{kb.concept_label(scheme, code, 'en').lower()}'",
-                                  {"scheme": scheme, "code": code, "count": n, "cases": led}))
+                                  {"scheme": scheme, "code": code, "count": n,
+                                   "cases": _lead_cases_on(ctx, gov, scheme, code)}))
         return out
 
 
@@ -98,7 +104,16 @@ class PeerBarrier:
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]
-        for case in sorted(ctx.cases_of(gov), key=lambda c: c.participants[gov] not in ("trekker", "co-trekker")):
+        cols = ctx.barrier_positions
+        positions = ctx.case_positions(gov)
+        if not cols or positions.size == 0:
+            return []
+        fit = ctx.index.case_barrier[positions][:, cols].mean(axis=1)
+        # the government's strongest remedy cases (a front-runner may have thousands: look at the best few)
+        best = positions[np.argsort(-fit, kind="stable")[:10]]
+        cases = [ctx.kb.cases[ctx.index.case_iris[j]] for j in best]
+        cases.sort(key=lambda c: c.participants[gov] not in ("trekker", "co-trekker"))
+        for case in cases[:3]:
             reasons = barrier_reasons(ctx, case.themes, case.instruments, case_title=case.title)
             if reasons:
                 return [Reason(r.kind, r.text_nl, r.text_en, {**r.data, "case": case.id}) for r in reasons[:1]]
@@ -127,8 +142,12 @@ class _PeerText:
             return []
         gov = ctx.index.gov_iris[position]
         cs = self.normalised(ctx)
-        best = max(ctx.cases_of(gov), key=lambda c: cs[ctx.index.case_pos[c.iri]], default=None)
-        if best is None or cs[ctx.index.case_pos[best.iri]] < TEXT_REASON_MIN:
+        positions = ctx.case_positions(gov)
+        if positions.size == 0:
+            return []
+        top = int(positions[int(np.argmax(cs[positions]))])
+        best = ctx.kb.cases[ctx.index.case_iris[top]]
+        if cs[top] < TEXT_REASON_MIN:
             return []
         return [Reason("text-match", f"case '{best.title}' sluit aan bij uw omschrijving",
                        f"case '{best.title}' matches your description",

@@ -191,7 +191,7 @@ class RequestContext:
         cols = [org_pos[o] for o in self.q.memberships if o in org_pos]
         v = np.zeros(len(idx.gov_iris), dtype=np.float32)
         if cols:
-            v = np.asarray((idx.membership[:, cols].sum(axis=1) > 0)).ravel().astype(np.float32)
+            v = (np.asarray(idx.membership_t[cols].sum(axis=0)).ravel() > 0).astype(np.float32)
         for o in self.q.memberships:
             if o in idx.gov_pos:
                 v[idx.gov_pos[o]] = 1.0
@@ -232,13 +232,17 @@ class RequestContext:
             mask[row.indices] = True
         return mask
 
-    def cases_of(self, gov_iri: str) -> list:
-        """The cases a government takes part in (through the index: no scan over all cases)."""
+    def case_positions(self, gov_iri: str) -> np.ndarray:
+        """Positions of the cases a government takes part in (a view on the index, no scan)."""
         pos = self.index.gov_pos.get(gov_iri)
         if pos is None:
-            return []
-        row = self.index.participation_bin.indices[self.index.participation_bin.indptr[pos]:self.index.participation_bin.indptr[pos + 1]]
-        return [self.kb.cases[self.index.case_iris[j]] for j in row]
+            return np.zeros(0, dtype=np.int32)
+        m = self.index.participation_bin
+        return m.indices[m.indptr[pos]:m.indptr[pos + 1]]
+
+    def cases_of(self, gov_iri: str) -> list:
+        """The cases a government takes part in."""
+        return [self.kb.cases[self.index.case_iris[j]] for j in self.case_positions(gov_iri)]
 
     def gov_max(self, case_values: np.ndarray) -> np.ndarray:
         """Per government, the best value over the cases it takes part in."""
