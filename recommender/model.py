@@ -25,7 +25,7 @@ from .scorers import RequestContext
 # (constrained so that text embeddings, barrier fit and the front-runner gap keep a say; bench/README.md)
 PRACTICE_WEIGHTS = {"topical": 2.0, "barrier": 0.5, "semantic": 0.25, "lexical": 1.0, "graph": 1.0,
                     "context": 2.0, "frontrunner": 0.2}
-PEER_WEIGHTS = {"topical": 2.0, "barrier": 0.25, "semantic": 0.5, "lexical": 1.0, "graph": 2.0,
+PEER_WEIGHTS = {"topical": 2.0, "barrier": 0.25, "semantic": 0.5, "lexical": 1.0, "graph": 1.0,
                 "context": 2.0, "frontrunner": 0.2}
 MAX_LIMIT = 100
 VAGUE_REASONS = frozenset({"graph-proximity"})

@@ -18,7 +18,7 @@ from .explain import Reason
 from .index import BROADER_SHARE, RecommenderIndex, row_max
 from .knowledge import KnowledgeBase
 from .profiles import GovernmentProfile, QueryProfile
-from .text import query_text
+from .text import is_english, query_text
 
 # context similarity of two governments (peers and the governments behind a practice)
 CONTEXT_WEIGHTS = {"neighbour": 0.35, "association": 0.25, "size": 0.2, "province": 0.15, "type": 0.05}
@@ -91,6 +91,9 @@ class RequestContext:
 
     @cached_property
     def lexical_cases(self) -> np.ndarray:
+        # an English description is matched on the English summaries: Dutch n-grams would only add noise
+        if self.q.description and self.index.lexical_en is not None and is_english(self.q.description):
+            return self.index.lexical_en.similarity(self.q.description)
         return self.index.lexical.similarity(self.text)
 
     @cached_property

@@ -27,6 +27,27 @@ def case_text(case: Case, kb: KnowledgeBase) -> str:
     return " . ".join(p for p in (case.title, case.summary_nl or case.summary_en, ", ".join(labels)) if p)
 
 
+def case_text_en(case: Case) -> str:
+    """The English text of a case (its English summary), for English queries."""
+    return case.summary_en
+
+
+_EN = frozenset("the and of to for with our we looking want how a an in on is are by from".split())
+_NL = frozenset("de het een en van voor met onze we wij willen hoe in op is zijn door uit te".split())
+
+
+def is_english(text: str) -> bool:
+    """A stop-word vote: enough to route an English description to the English lexical index.
+
+    >>> is_english("We want to lend reusable cups for local events"), is_english("We willen bekers uitlenen")
+    (True, False)
+    """
+    words = [w.strip(".,;:!?'\"()").lower() for w in text.split()]
+    en = sum(w in _EN for w in words)
+    nl = sum(w in _NL for w in words)
+    return en >= 2 and en > nl
+
+
 def query_text(q: QueryProfile, kb: KnowledgeBase) -> str:
     """The text a profile is matched on: its description, then the Dutch labels of what it asked for.
 

@@ -7,7 +7,7 @@ import doctest
 import pytest
 
 import recommender
-from recommender import encoders, explain
+from recommender import encoders, explain, text
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -17,7 +17,7 @@ def test_all_is_sorted_and_complete() -> None:
     assert set(recommender.__all__) == public
 
 
-@pytest.mark.parametrize("module", [encoders, explain], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [encoders, explain, text], ids=lambda m: m.__name__)
 def test_doctests(module) -> None:
     failures, _ = doctest.testmod(module)
     assert failures == 0
