@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from .explain import Reason, cases_word, join
@@ -120,11 +122,12 @@ class PeerBarrier:
         return []
 
 
-class _PeerText:
+class _PeerText(ABC):
     name = "text"
 
+    @abstractmethod
     def case_scores(self, ctx: RequestContext) -> np.ndarray:
-        raise NotImplementedError  # each subclass names the per-case signal it aggregates
+        """The per-case signal this scorer aggregates per government."""
 
     def normalised(self, ctx: RequestContext) -> np.ndarray:
         key = f"_peer_text_{self.name}"

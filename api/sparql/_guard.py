@@ -91,7 +91,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 def query_form(text: str) -> str:
-    """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query, read from its first keyword after the prologue."""
+    """The form of a query (SELECT, CONSTRUCT, DESCRIBE or ASK), read from its first keyword after the prologue."""
     tokens = tokenize(unescape_codepoints(text))
     _, _, position = _read_prologue(tokens)
     word = tokens[position].text.upper() if position < len(tokens) and tokens[position].kind == "word" else ""

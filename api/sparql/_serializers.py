@@ -29,7 +29,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], fmt: str, *,
                     truncated: bool = False) -> bytes:
-    """SELECT results (rows in the order of ``variables``) as ``fmt``: json, xml, csv or tsv."""
+    """Solutions of a SELECT (rows in the order of ``variables``) as ``fmt``: json, xml, csv or tsv."""
     return _SOLUTION_WRITERS[fmt](variables, rows, truncated)
 
 
