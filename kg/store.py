@@ -61,7 +61,7 @@ class GraphStore:
 def store_generation(path: Path) -> str:
     """The generation a store path points at; it changes whenever a new store is published there.
 
-    ``path`` is a symlink to ``stores/<generation>``: readers compare this value before a query and
+    ``path`` is a symlink to ``<path>.generations/<generation>``: readers compare this value before a query and
     reopen when it moved, so a published store never changes under an open reader.
     """
     path = Path(path)
@@ -74,7 +74,8 @@ def write_store(nquads: bytes, path: Path, *, keep: int = 2) -> GraphStore:
     Readers of the previous generation keep working; the oldest generations beyond ``keep`` are removed.
     """
     path = Path(path)
-    generations = path.parent / "stores"
+    # one generations folder per store name, so two stores side by side never collect each other
+    generations = path.with_name(path.name + ".generations")
     generations.mkdir(parents=True, exist_ok=True)
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     target = generations / name
@@ -88,7 +89,7 @@ def write_store(nquads: bytes, path: Path, *, keep: int = 2) -> GraphStore:
     link = path.with_name(path.name + ".link-tmp")
     if link.is_symlink() or link.exists():
         link.unlink()
-    os.symlink(Path("stores") / name, link)
+    os.symlink(Path(generations.name) / name, link)
     os.replace(link, path)  # atomic: readers see the old or the new generation, never a mix
     current = Path(os.readlink(path)).name
     others = sorted((d for d in generations.iterdir() if d.name != current), key=lambda d: d.stat().st_mtime, reverse=True)
