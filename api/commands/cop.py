@@ -15,6 +15,7 @@ from kg.store import GraphStore
 
 from ..config import get_settings
 from ..usage import UsageError
+from ._files import read_mapping
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,16 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def read_request(path: Path) -> dict[str, Any]:
-    """The request body from a YAML or JSON file (JSON is YAML, so one parser reads both)."""
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
-    try:
-        body = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML or JSON ({str(exc).splitlines()[0]})") from None
-    if not isinstance(body, dict):
-        raise UsageError(f"{path}: expected a mapping with participants, groups and constraints")
-    return body
+    """The request body from a YAML or JSON file."""
+    return read_mapping(path, expected="participants, groups and constraints")
 
 
 def _names_graph_governments(body: dict[str, Any]) -> bool:

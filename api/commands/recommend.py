@@ -6,12 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
-import yaml
-
 from kg.store import GraphStore
 
 from ..config import get_settings
 from ..usage import UsageError
+from ._files import read_mapping
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,15 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def read_request(path: Path) -> dict:
-    """The request body from a YAML or JSON file (JSON is YAML, so one parser reads both)."""
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
-    try:
-        body = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML or JSON ({str(exc).splitlines()[0]})") from None
-    if not isinstance(body, dict):
-        raise UsageError(f"{path}: expected a mapping with nis_code, profile and/or limit")
+    """The request body from a YAML or JSON file, with its fields checked."""
+    body = read_mapping(path, expected="nis_code, profile and/or limit")
     unknown = set(body) - {"nis_code", "profile", "limit"}
     if unknown:
         raise UsageError(f"{path}: unknown field(s) {sorted(unknown)}")

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from kg import queries
 from kg.store import GraphStore
 
+from ..deps import get_store
 from ..errors import ApiError
 
 router = APIRouter(prefix="/api/v1/browse", tags=["browse"])
@@ -66,10 +67,6 @@ class BrowseCache:
 
 def _cache(request: Request) -> BrowseCache:
     return request.app.state.browse_cache
-
-
-def _store(request: Request) -> GraphStore:
-    return request.app.state.store
 
 
 def page_path(iri: str | None, base_iri: str) -> str | None:
@@ -246,13 +243,13 @@ def survey(store: GraphStore) -> dict[str, Any]:
 def read_search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
                 limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
     """Governments, cases and organisations whose name contains every word of ``q``."""
-    return search(_store(request), _cache(request), q, limit=limit)
+    return search(get_store(request), _cache(request), q, limit=limit)
 
 
 @router.get("/governments")
 def read_governments(request: Request) -> list[dict[str, Any]]:
     """Every government (for the participant pickers), current municipalities first."""
-    store = _store(request)
+    store = get_store(request)
     index = _cache(request).get(store, "search", lambda: search_index(store))
     return [{k: v for k, v in g.items() if not k.startswith("_")} for g in index["governments"]]
 
@@ -260,7 +257,7 @@ def read_governments(request: Request) -> list[dict[str, Any]]:
 @router.get("/governments/{gov_id}")
 def read_government(request: Request, gov_id: str) -> dict[str, Any]:
     """A government's profile, its cases, neighbours, predecessors and memberships."""
-    doc = government_detail(_store(request), gov_id)
+    doc = government_detail(get_store(request), gov_id)
     if doc is None:
         raise ApiError(f"no government with identifier {gov_id!r}", status=404)
     return doc
@@ -269,7 +266,7 @@ def read_government(request: Request, gov_id: str) -> dict[str, Any]:
 @router.get("/cases/{case_id}")
 def read_case(request: Request, case_id: str) -> dict[str, Any]:
     """A case with its participants (roles, pentagon places), themes, instruments and sources."""
-    doc = case_detail(_store(request), case_id, base_iri=request.app.state.settings.base_iri)
+    doc = case_detail(get_store(request), case_id, base_iri=request.app.state.settings.base_iri)
     if doc is None:
         raise ApiError(f"no case with identifier {case_id!r}", status=404)
     return doc
@@ -278,7 +275,7 @@ def read_case(request: Request, case_id: str) -> dict[str, Any]:
 @router.get("/map")
 def read_map(request: Request) -> Response:
     """GeoJSON of the 285 municipalities with case counts and the front-runner indicator."""
-    store = _store(request)
+    store = get_store(request)
     body = _cache(request).get(store, "map", lambda: map_geojson(store, request.app.state.settings.data_dir))
     # the graph is read-only while served: let the browser reuse the map across pages
     headers = {"Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
@@ -291,14 +288,14 @@ def read_map(request: Request) -> Response:
 @router.get("/concepts")
 def read_concepts(request: Request) -> dict[str, Any]:
     """The codes (with Dutch and English labels) that the intake form and planner offer."""
-    store = _store(request)
+    store = get_store(request)
     return _cache(request).get(store, "concepts", lambda: concepts(store))
 
 
 @router.get("/survey")
 def read_survey(request: Request) -> dict[str, Any]:
     """The published figures of the 2022 survey, for the charts on the data page."""
-    store = _store(request)
+    store = get_store(request)
     return _cache(request).get(store, "survey", lambda: survey(store))
 
 

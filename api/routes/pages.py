@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from ..deps import get_store
 from . import browse
 
 router = APIRouter(include_in_schema=False)
@@ -84,10 +85,6 @@ def _base_iri(request: Request) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def _store(request: Request) -> Any:
-    return request.app.state.store
-
-
 def _not_found(request: Request, message_key: str, ident: str) -> HTMLResponse:
     return render(request, "page_not_found.html", title_key="notfound.title", status=404,
                   message_key=message_key, ident=ident)
@@ -97,14 +94,14 @@ def _not_found(request: Request, message_key: str, ident: str) -> HTMLResponse:
 def home(request: Request, q: str | None = None) -> HTMLResponse:
     """Search over governments, cases and organisations, and the map of Flanders."""
     query = (q or "").strip()[:200]
-    results = browse.search(_store(request), request.app.state.browse_cache, query, limit=25) if query else None
+    results = browse.search(get_store(request), request.app.state.browse_cache, query, limit=25) if query else None
     return render(request, "page_home.html", title_key="home.title", active="home", q=query, results=results)
 
 
 @router.get("/bestuur/{gov_id}", response_class=HTMLResponse)
 def government(request: Request, gov_id: str) -> HTMLResponse:
     """A government's profile, cases and neighbours; peers and practices come from the recommender."""
-    doc = browse.government_detail(_store(request), gov_id)
+    doc = browse.government_detail(get_store(request), gov_id)
     if doc is None:
         return _not_found(request, "notfound.government", gov_id)
     ld_path = browse.page_path(doc["iri"], request.app.state.settings.base_iri)
@@ -114,7 +111,7 @@ def government(request: Request, gov_id: str) -> HTMLResponse:
 @router.get("/praktijk/{case_id}", response_class=HTMLResponse)
 def case(request: Request, case_id: str) -> HTMLResponse:
     """A good practice: summary, lead and partners (as a network), themes, instruments, sources."""
-    doc = browse.case_detail(_store(request), case_id, base_iri=request.app.state.settings.base_iri)
+    doc = browse.case_detail(get_store(request), case_id, base_iri=request.app.state.settings.base_iri)
     if doc is None:
         return _not_found(request, "notfound.case", case_id)
     ld_path = browse.page_path(doc["iri"], request.app.state.settings.base_iri)
@@ -122,12 +119,12 @@ def case(request: Request, case_id: str) -> HTMLResponse:
 
 
 def _concepts(request: Request) -> dict[str, Any]:
-    store = _store(request)
+    store = get_store(request)
     return request.app.state.browse_cache.get(store, "concepts", lambda: browse.concepts(store))
 
 
 def _governments(request: Request) -> list[dict[str, Any]]:
-    store = _store(request)
+    store = get_store(request)
     index = request.app.state.browse_cache.get(store, "search", lambda: browse.search_index(store))
     return [g for g in index["governments"] if not g["former"]]
 
