@@ -133,23 +133,31 @@ def add_membership(g: Graph, iris: Iris, organisation: URIRef, member: URIRef, *
     return node
 
 
+def _add_collaborating_government(g: Graph, iri: URIRef, cls: URIRef, *, kind: str,
+                                  government_type: URIRef | None) -> None:
+    """The typing shared by every association of governments (intercommunale, IGS, police zone, ...)."""
+    g.add((iri, RDF.type, cls))
+    g.add((iri, RDF.type, BESLUIT.Bestuurseenheid))
+    g.add((iri, RDF.type, ORG.OrganizationalCollaboration))
+    g.add((iri, KL.associationKind, Literal(kind)))
+    if government_type is not None:
+        g.add((iri, KL.governmentType, government_type))
+
+
 def add_associations(g: Graph, sources: Sources, iris: Iris) -> None:
     """Housing IGS and police zones from intercommunales.csv, with their member municipalities."""
     current = {row["nis_code"] for row in sources.municipalities}
     for row in sources.associations:
         assoc = iris.association(row["source_code"])
         police = row["kind"] == "politiezone"
-        g.add((assoc, RDF.type, KL.PoliceZone if police else KL.IntermunicipalAssociation))
-        g.add((assoc, RDF.type, BESLUIT.Bestuurseenheid))
-        g.add((assoc, RDF.type, ORG.OrganizationalCollaboration))
+        _add_collaborating_government(g, assoc, KL.PoliceZone if police else KL.IntermunicipalAssociation,
+                                      kind=row["kind"],
+                                      government_type=None if police else iris.concept("bestuurstype", "intergemeentelijk"))
         g.add((assoc, DCTERMS.identifier, Literal(row["source_code"])))
         g.add((assoc, SKOS.prefLabel, Literal(row["name"], lang="nl")))
-        g.add((assoc, KL.associationKind, Literal(row["kind"])))
         g.add((assoc, DCTERMS.source, SRC_PIC))
         if police:
             g.add((assoc, BESLUIT.classificatie, CLASS_POLITIEZONE))
-        else:
-            g.add((assoc, KL.governmentType, iris.concept("bestuurstype", "intergemeentelijk")))
         for nis in filter(None, row["member_nis_codes"].split(";")):
             if nis not in current:
                 raise SourceDataError("data/flanders/intercommunales.csv", row["source_code"], f"unknown member NIS code {nis}")
@@ -195,20 +203,14 @@ def add_organisations(g: Graph, sources: Sources, iris: Iris, resolver: Resolver
             g.add((iri, BESLUIT.classificatie, CLASS_APB))
             g.add((iri, KL.governmentType, iris.concept("bestuurstype", "pom")))
         elif org["kind"] == "intercommunale":
-            g.add((iri, RDF.type, KL.IntermunicipalAssociation))
-            g.add((iri, RDF.type, BESLUIT.Bestuurseenheid))
-            g.add((iri, RDF.type, ORG.OrganizationalCollaboration))
-            g.add((iri, KL.associationKind, Literal("intercommunale")))
-            g.add((iri, KL.governmentType, iris.concept("bestuurstype", "intergemeentelijk")))
+            _add_collaborating_government(g, iri, KL.IntermunicipalAssociation, kind="intercommunale",
+                                          government_type=iris.concept("bestuurstype", "intergemeentelijk"))
     for extra in sources.extra_governments:
         iri = iris.organisation(extra["id"])
-        g.add((iri, RDF.type, KL.IntermunicipalAssociation))
-        g.add((iri, RDF.type, BESLUIT.Bestuurseenheid))
-        g.add((iri, RDF.type, ORG.OrganizationalCollaboration))
+        _add_collaborating_government(g, iri, KL.IntermunicipalAssociation, kind="ocmw-samenwerking",
+                                      government_type=iris.concept("bestuurstype", extra["government_type"]))
         g.add((iri, DCTERMS.identifier, Literal(extra["id"])))
         g.add((iri, SKOS.prefLabel, Literal(extra["name"], lang="nl")))
-        g.add((iri, KL.associationKind, Literal("ocmw-samenwerking")))
-        g.add((iri, KL.governmentType, iris.concept("bestuurstype", extra["government_type"])))
         g.add((iri, DCTERMS.description, Literal(extra["description_nl"], lang="nl")))
         g.add((iri, DCTERMS.description, Literal(extra["description_en"], lang="en")))
         case = next((c for c in sources.cases if c["id"] == extra["named_in_case"]), None)
