@@ -14,7 +14,7 @@ from . import build_cases, build_concepts, build_governments, build_meta, build_
 from .curation import apply_curation
 from .errors import ValidationFailed
 from .namespaces import Iris
-from .resolve import Resolver
+from .resolve import ResolutionReport, Resolver
 from .sources import Sources, load_sources
 from .store import write_store
 from .validate import validate_graph
@@ -37,6 +37,7 @@ class BuildReport:
     input_hash: str
     base_iri: str
     files: dict[str, str] = field(default_factory=dict)
+    data: dict = field(default_factory=dict)     # the data report: see data_report()
 
 
 def inputs_hash(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
@@ -52,6 +53,27 @@ def inputs_hash(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
 
 def build_graphs(sources: Sources, *, base_iri: str, ontology_dir: Path = ONTOLOGY_DIR) -> dict[str, Graph]:
     """Every named graph of the dataset, keyed by short name (see MODEL.md)."""
+    return build_graphs_reporting(sources, base_iri=base_iri, ontology_dir=ontology_dir)[0]
+
+
+def data_report(sources: Sources, resolution: ResolutionReport) -> dict:
+    """What each source file contributed, what was resolved by rule, and what was left unresolved."""
+    per_file: dict[str, dict[str, int]] = {}
+    for kind, files in (("cases", sources.case_files), ("organisations", sources.organisation_files)):
+        for file in files.values():
+            per_file.setdefault(file, {}).setdefault(kind, 0)
+            per_file[file][kind] += 1
+    for entry in sources.intercommunale_members:
+        counts = per_file.setdefault(entry["_file"], {"member lists": 0, "names": 0})
+        counts["member lists"] += 1
+        counts["names"] += len(entry["municipalities"])
+    return {"files": per_file, "crosswalked": resolution.crosswalked,
+            "resolved_from_case_source": resolution.by_case_source, "unresolved": resolution.unresolved}
+
+
+def build_graphs_reporting(sources: Sources, *, base_iri: str,
+                           ontology_dir: Path = ONTOLOGY_DIR) -> tuple[dict[str, Graph], dict]:
+    """The named graphs and the data report (see data_report)."""
     iris = Iris(base_iri)
     resolver = Resolver(sources, iris)
     graphs = {name: Graph() for name in GRAPH_NAMES}
@@ -65,12 +87,13 @@ def build_graphs(sources: Sources, *, base_iri: str, ontology_dir: Path = ONTOLO
     build_governments.add_associations(graphs["flanders"], sources, iris)
     build_governments.add_organisations(graphs["cases"], sources, iris, resolver)
     build_governments.add_intercommunale_members(graphs["flanders"], sources, iris, resolver)
+    build_governments.add_intercommunale_functions(graphs["cases"], sources, iris, resolver)
     build_cases.add_cases(graphs["cases"], sources, iris, resolver)
     build_cases.add_collaborations(graphs["cases"], sources, iris, resolver)
     build_survey.add_survey(graphs["survey"], sources, iris)
     total = sum(len(g) for g in graphs.values())
     build_meta.add_meta(graphs["meta"], iris, triples=total, graphs=[iris.graph(n) for n in GRAPH_NAMES])
-    return graphs
+    return graphs, data_report(sources, resolver.report)
 
 
 def to_dataset(graphs: dict[str, Graph], *, base_iri: str) -> Dataset:
@@ -101,7 +124,7 @@ def build(data_dir: Path, out_dir: Path, *, base_iri: str, validate: bool = True
     started = time.perf_counter()
     out_dir = Path(out_dir)
     sources = load_sources(Path(data_dir))
-    graphs = build_graphs(sources, base_iri=base_iri, ontology_dir=ontology_dir)
+    graphs, data = build_graphs_reporting(sources, base_iri=base_iri, ontology_dir=ontology_dir)
     merged = union(graphs)
     conforms, violations, report = True, 0, ""
     if validate:
@@ -122,7 +145,7 @@ def build(data_dir: Path, out_dir: Path, *, base_iri: str, validate: bool = True
     report_obj = BuildReport(
         store_path=str(out_dir / "store"), triples=len(store), graphs={n: len(g) for n, g in graphs.items()},
         seconds=round(time.perf_counter() - started, 2), conforms=conforms, violations=violations,
-        input_hash=inputs_hash(Path(data_dir), ontology_dir), base_iri=base_iri, files=files)
+        input_hash=inputs_hash(Path(data_dir), ontology_dir), base_iri=base_iri, files=files, data=data)
     (out_dir / "manifest.json").write_text(json.dumps(asdict(report_obj), indent=2), encoding="utf-8")
     return report_obj
 

@@ -31,11 +31,11 @@ def _participants(case: dict, file: str, resolver: Resolver) -> list[tuple[Agent
             found.append((agent, role))
 
     for name in case["lead"]:
-        add(resolver.lead(name, file=file, case_id=case["id"]), ROLE_CODE[case["gov_role"]])
+        add(resolver.lead(resolver.in_case(name, case["id"]), file=file, case_id=case["id"]), ROLE_CODE[case["gov_role"]])
     for org_id in case.get("partner_ids") or []:
         add(resolver.by_id(org_id), "partner")
     for name in case.get("partners") or []:
-        agent = resolver.government(name)
+        agent = resolver.government(resolver.in_case(name, case["id"]))
         if agent is not None:
             add(agent, "partner")
     return found

@@ -32,6 +32,7 @@ OWN_SCHEMES: list[tuple[str, str, str, str]] = [
     ("case_roles", "casusrol", "Rollen in een case", "Roles in a case"),
     ("case_statuses", "casusstatus", "Status van een case", "Status of a case"),
     ("collaboration_roles", "samenwerkingsrol", "Rollen in een samenwerking", "Roles in a collaboration"),
+    ("intercommunale_functions", "intercommunalefunctie", "Wat een intercommunale doet", "What an intercommunale does"),
 ]
 
 

@@ -165,18 +165,61 @@ def add_associations(g: Graph, sources: Sources, iris: Iris) -> None:
 
 
 def add_intercommunale_members(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:
-    """Member lists read on a page that names the municipalities (intercommunale_members.yaml)."""
+    """Member lists read on a page that names the municipalities (every intercommunale_members*.yaml).
+
+    Each list is a ``kl:MemberList`` (source, date seen, complete or partial); each name on it becomes an
+    ``org:Membership`` of the government it is now, keeping the name as read and, for a municipality merged
+    in 2025, the former municipality the page named.
+    """
+    list_numbers: dict[str, int] = {}
     for entry in sources.intercommunale_members:
         org = resolver.organisation_by_name.get(entry["name"])
         if org is None:
-            continue  # a joint area of two intercommunales cannot be split into either one
+            resolver.report.unresolved.append(
+                f"member list {entry['name']!r} ({entry['_file']}): names no single intercommunale; not split")
+            continue
         assoc = resolver.organisation_iri(org["id"])
+        local = str(assoc).rstrip("/").rsplit("/", 1)[-1]
+        list_numbers[local] = list_numbers.get(local, 0) + 1
+        member_list = iris(f"id/ledenlijst/{local}/{list_numbers[local]}")
         source = URIRef(entry["source_url"])
+        g.add((member_list, RDF.type, KL.MemberList))
+        g.add((member_list, RDF.type, PROV.Entity))
+        g.add((member_list, KL.listOf, assoc))
+        g.add((member_list, DCTERMS.source, source))
+        g.add((member_list, PROV.wasDerivedFrom, source))
+        g.add((member_list, KL.complete, Literal(bool(entry["complete"]))))
+        g.add((member_list, KL.dateSeen, Literal(str(entry["date_seen"]), datatype=XSD.date)))
+        g.add((member_list, KL.listedCount, Literal(len(entry["municipalities"]), datatype=XSD.integer)))
+        g.add((member_list, SKOS.prefLabel, Literal(f"Ledenlijst van {entry['name']}", lang="nl")))
+        g.add((member_list, SKOS.prefLabel, Literal(f"Member list of {entry['name']}", lang="en")))
+        if entry.get("source_title"):
+            g.add((source, DCTERMS.title, Literal(entry["source_title"])))
+            g.add((source, RDF.type, PROV.Entity))
+        if entry.get("source_kind"):
+            g.add((member_list, KL.sourceKind, Literal(entry["source_kind"])))
+        if entry.get("notes"):
+            g.add((member_list, SKOS.note, Literal(entry["notes"], lang="nl")))
         for name in entry["municipalities"]:
-            member = resolver.government(name)
+            member = resolver.member(name)
             if member is None:
-                raise SourceDataError("data/cases/intercommunale_members.yaml", entry["name"], f"member {name!r} does not resolve")
-            add_membership(g, iris, assoc, member.iri, source=source)
+                raise SourceDataError(entry["_file"], entry["name"], f"member {name!r} does not resolve")
+            node = add_membership(g, iris, assoc, member.current.iri, source=source)
+            g.add((node, KL.memberList, member_list))
+            g.add((node, KL.nameAsRead, Literal(name)))
+            if member.former is not None:
+                g.add((node, KL.memberAsRead, member.former.iri))
+                successor = str(member.current.iri).rsplit("/", 1)[-1]
+                resolver.report.crosswalked.append(
+                    f"{name} -> {resolver.name_of_nis(successor)} ({entry['name']}, {entry['_file']})")
+
+
+def add_intercommunale_functions(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:
+    """What each intercommunale does (data/intercommunales.yaml), only where quoted evidence says so."""
+    for item in sources.intercommunales:
+        iri = resolver.organisation_iri(resolver.organisation_by_name[item["name"]]["id"])
+        for code in item.get("functions") or []:
+            g.add((iri, KL.intercommunaleFunction, iris.concept("intercommunalefunctie", code)))
 
 
 def add_organisations(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:

@@ -34,6 +34,7 @@ class KL(DefinedNamespace):
     Participation: URIRef
     CommunityOfPractice: URIRef
     BarrierRemedy: URIRef
+    MemberList: URIRef
     # government properties
     governmentType: URIRef
     province: URIRef
@@ -52,6 +53,16 @@ class KL(DefinedNamespace):
     iso31662: URIRef
     capital: URIRef
     associationKind: URIRef
+    intercommunaleFunction: URIRef
+    # member lists (intercommunale_members*.yaml)
+    memberList: URIRef
+    listOf: URIRef
+    complete: URIRef
+    dateSeen: URIRef
+    sourceKind: URIRef
+    listedCount: URIRef
+    nameAsRead: URIRef
+    memberAsRead: URIRef
     # organisations and cases
     pentagonRole: URIRef
     theme: URIRef

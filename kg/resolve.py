@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
@@ -19,6 +19,23 @@ class Agent:
     is_government: bool
     pentagon: str
     label: str
+
+
+@dataclass
+class ResolutionReport:
+    """What the build resolved by rule rather than by exact name, and what it left open; printed by the build."""
+
+    crosswalked: list[str] = field(default_factory=list)     # "Lo-Reninge -> Diksmuide (IVVO)"
+    by_case_source: list[str] = field(default_factory=list)  # "MIROM -> Mirom Menen in case ..."
+    unresolved: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MemberAsRead:
+    """A name on a member list: the government it is now, and the former municipality it named (if merged)."""
+
+    current: Agent
+    former: Agent | None
 
 
 def province_name(name: str) -> str | None:
@@ -51,6 +68,9 @@ class Resolver:
         self.extra_by_name = {g["name"]: g for g in sources.extra_governments}
         self.aliases = {a["name"]: a["target"] for a in sources.aliases}
         self.kind_pentagon = kinds
+        self.successor = {r["nis_code_2019_2024"]: r["nis_code_2025"] for r in sources.crosswalk}
+        self.name_resolutions = {(r["case"], r["name"]): r.get("resolves_to") for r in sources.name_resolutions}
+        self.report = ResolutionReport()
 
     def organisation_iri(self, org_id: str) -> URIRef:
         """Provinces listed in organisations.yaml share the province's own IRI."""
@@ -107,6 +127,33 @@ class Resolver:
         if name in self.aliases:
             return self._target(self.aliases[name])
         return None
+
+    def name_of_nis(self, nis: str) -> str:
+        return next((n for n, code in self.current_by_name.items() if code == nis), nis)
+
+    def member(self, name: str) -> MemberAsRead | None:
+        """A municipality on a member list as it is now: a pre-2025 name resolves through the merger crosswalk."""
+        agent = self.government(name)
+        if agent is None:
+            return None
+        nis = str(agent.iri).rsplit("/", 1)[-1]
+        if name in self.former_by_name and nis not in self.current_codes:
+            successor = self.successor.get(nis)
+            if successor is None or successor not in self.current_codes:
+                return None
+            return MemberAsRead(Agent(self.iris.municipality(successor), True, "overheid", name), agent)
+        return MemberAsRead(agent, None)
+
+    def in_case(self, name: str, case_id: str) -> str:
+        """The name a case means: an ambiguous name resolved from that case's own source (name_resolutions.yaml)."""
+        if (case_id, name) not in self.name_resolutions:
+            return name
+        target = self.name_resolutions[(case_id, name)]
+        if target is None:
+            self.report.unresolved.append(f"{name!r} in case {case_id}: left as named (ambiguous in its source)")
+            return name
+        self.report.by_case_source.append(f"{name} -> {target} in case {case_id}")
+        return target
 
     def lead(self, name: str, *, file: str, case_id: str) -> Agent:
         """A name in a case's ``lead``: a government, or an association of governments such as VVSG."""

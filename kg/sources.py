@@ -13,6 +13,7 @@ from .errors import SourceDataError
 
 CASE_FILES = "cases/cases*.yaml"
 ORGANISATION_FILES = "cases/organisations*.yaml"
+MEMBER_LIST_FILES = "cases/intercommunale_members*.yaml"
 CASE_REQUIRED = ("id", "title_nl", "summary_nl", "lead", "gov_role", "themes", "instruments",
                  "pentagon", "status", "source_url")
 
@@ -30,7 +31,7 @@ class Sources:
     provinces: list[dict[str, str]]
     adjacency: list[dict[str, str]]
     associations: list[dict[str, str]]
-    intercommunale_members: list[dict[str, Any]]
+    intercommunale_members: list[dict[str, Any]]                     # each with "_file": where it was read
     organisations: list[dict[str, Any]] = field(default_factory=list)
     organisation_files: dict[str, str] = field(default_factory=dict)   # id -> file
     cases: list[dict[str, Any]] = field(default_factory=list)
@@ -40,6 +41,8 @@ class Sources:
     barrier_remedies: list[dict[str, Any]] = field(default_factory=list)
     survey: dict[str, Any] = field(default_factory=dict)
     collaborations: list[dict[str, Any]] = field(default_factory=list)
+    intercommunales: list[dict[str, Any]] = field(default_factory=list)          # data/intercommunales.yaml
+    name_resolutions: list[dict[str, Any]] = field(default_factory=list)         # data/name_resolutions.yaml
 
     def input_files(self) -> list[Path]:
         """Every file the build depends on (for change detection)."""
@@ -86,7 +89,7 @@ def load_sources(data_dir: Path) -> Sources:
         provinces=_read_csv(data_dir / "flanders/provinces.csv"),
         adjacency=_read_csv(data_dir / "flanders/adjacency.csv"),
         associations=_read_csv(data_dir / "flanders/intercommunales.csv"),
-        intercommunale_members=(_read_yaml(data_dir / "cases/intercommunale_members.yaml") or {}).get("intercommunales", []),
+        intercommunale_members=_load_member_lists(data_dir),
         organisations=organisations,
         organisation_files=organisation_files,
         cases=cases,
@@ -97,10 +100,63 @@ def load_sources(data_dir: Path) -> Sources:
         if (data_dir / "barrier_remedies.yaml").exists() else [],
         survey=_read_yaml(data_dir / "survey-2022.yaml"),
         collaborations=(_read_yaml(data_dir / "collaborations.yaml") or {}).get("collaborations", []),
+        intercommunales=_optional_list(data_dir / "intercommunales.yaml", "intercommunales"),
+        name_resolutions=_optional_list(data_dir / "name_resolutions.yaml", "resolutions"),
     )
+    _add_listed_intercommunales(sources)
     _check_municipalities(sources)
     _check_cases(sources)
     return sources
+
+
+def _add_listed_intercommunales(sources: Sources) -> None:
+    """An intercommunale that only a member list names (``id`` in data/intercommunales.yaml) becomes an
+    organisation record whose source is that list; its functions are checked against the vocabulary."""
+    functions = {f["code"] for f in sources.vocabularies.get("intercommunale_functions", [])}
+    lists_by_name = {entry["name"]: entry for entry in sources.intercommunale_members}
+    known_names = {o["name"] for o in sources.organisations}
+    for item in sources.intercommunales:
+        name = item.get("name", "?")
+        for code in item.get("functions") or []:
+            if code not in functions:
+                raise SourceDataError("data/intercommunales.yaml", name, f"unknown function {code!r}; valid: {', '.join(sorted(functions))}")
+        if not item.get("id"):
+            if name not in known_names:
+                raise SourceDataError("data/intercommunales.yaml", name, "no organisation record of that name; give it an id")
+            continue
+        if item["id"] in sources.organisation_files:
+            raise SourceDataError("data/intercommunales.yaml", name, f"id {item['id']!r} is already used in {sources.organisation_files[item['id']]}")
+        if name not in lists_by_name:
+            raise SourceDataError("data/intercommunales.yaml", name, "an intercommunale without a record needs a member list")
+        sources.organisations.append({"id": item["id"], "name": name, "kind": "intercommunale", "url": None,
+                                      "description": None, "source_url": lists_by_name[name]["source_url"]})
+        sources.organisation_files[item["id"]] = "data/intercommunales.yaml"
+
+
+def _optional_list(path: Path, key: str) -> list[dict[str, Any]]:
+    return (_read_yaml(path) or {}).get(key, []) if path.exists() else []
+
+
+MEMBER_LIST_REQUIRED = ("name", "municipalities", "source_url", "date_seen", "complete")
+
+
+def _load_member_lists(data_dir: Path) -> list[dict[str, Any]]:
+    """Every member list of every ``intercommunale_members*.yaml``, each marked with its file."""
+    lists: list[dict[str, Any]] = []
+    for path in sorted(data_dir.glob(MEMBER_LIST_FILES)):
+        where = _rel(data_dir, path)
+        entries = (_read_yaml(path) or {}).get("intercommunales", [])
+        for index, entry in enumerate(entries):
+            name = entry.get("name") or f"list #{index + 1}"
+            for key in MEMBER_LIST_REQUIRED:
+                if entry.get(key) in (None, "", []):
+                    raise SourceDataError(where, name, f"missing field '{key}'")
+            if not isinstance(entry["complete"], bool):
+                raise SourceDataError(where, name, "complete must be true or false")
+            if not str(entry["source_url"]).startswith(("http://", "https://")):
+                raise SourceDataError(where, name, f"source_url is not a web address: {entry['source_url']!r}")
+            lists.append({**entry, "_file": where})
+    return lists
 
 
 def _load_records(data_dir: Path, pattern: str, *, kind: str) -> tuple[list[dict], dict[str, str]]:

@@ -62,7 +62,22 @@ def run_build(args: argparse.Namespace) -> int:
     graphs = ", ".join(f"{k} {v}" for k, v in report.graphs.items())
     print(f"built {report.triples} triples ({graphs}) in {report.seconds} s; SHACL conforms: {report.conforms}")
     print(f"store: {report.store_path}")
+    print_data_report(report.data)
     return 0
+
+
+def print_data_report(data: dict) -> None:
+    """The short data report: counts per file, names resolved by rule, anything left unresolved."""
+    print("data report:")
+    for file, counts in sorted(data.get("files", {}).items()):
+        print(f"  {file}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    for title, key in (("resolved through the 2025 merger crosswalk", "crosswalked"),
+                       ("resolved from the case's own source", "resolved_from_case_source"),
+                       ("unresolved", "unresolved")):
+        items = data.get(key, [])
+        print(f"  {title}: {len(items)}")
+        for item in items:
+            print(f"    - {item}")
 
 
 def run_validate(args: argparse.Namespace) -> int:
