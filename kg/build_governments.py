@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -200,6 +202,7 @@ def add_intercommunale_members(g: Graph, sources: Sources, iris: Iris, resolver:
             g.add((member_list, KL.sourceKind, Literal(entry["source_kind"])))
         if entry.get("notes"):
             g.add((member_list, SKOS.note, Literal(entry["notes"], lang="nl")))
+        _check_merger_notes(entry, resolver)
         for name in entry["municipalities"]:
             member = resolver.member(name)
             if member is None:
@@ -212,6 +215,21 @@ def add_intercommunale_members(g: Graph, sources: Sources, iris: Iris, resolver:
                 successor = str(member.current.iri).rsplit("/", 1)[-1]
                 resolver.report.crosswalked.append(
                     f"{name} -> {resolver.name_of_nis(successor)} ({entry['name']}, {entry['_file']})")
+
+
+# "Lo-Reninge maakt sinds 2025 deel uit van Diksmuide": a list's own note about a 2025 merger
+MERGER_NOTE = re.compile(r"([A-Z][\w'-]*) maakt sinds 2025 deel uit van ([A-Z][\w'-]*)")
+
+
+def _check_merger_notes(entry: dict, resolver: Resolver) -> None:
+    """Where a list's note claims a 2025 merger that the merger crosswalk does not have, the crosswalk
+    (three concordant sources, data/flanders/PROVENANCE.md) decides; the disagreement is reported."""
+    for former, successor in MERGER_NOTE.findall(entry.get("notes") or ""):
+        member = resolver.member(former)
+        if member is not None and member.former is None and successor != former:
+            resolver.report.unresolved.append(
+                f"{entry['name']} ({entry['_file']}): the note says {former} is part of {successor} since 2025; "
+                f"the merger crosswalk keeps {former} as a municipality, so it stays {former}")
 
 
 def add_intercommunale_functions(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:

@@ -19,6 +19,7 @@ SHORT = {
     "http://www.w3.org/2004/02/skos/core#Concept": "concepts",
     "http://purl.org/linked-data/cube#Observation": "survey observations",
     str(KL.BarrierRemedy): "barrier remedies",
+    str(KL.MemberList): "member lists of intercommunales",
 }
 
 
@@ -26,3 +27,9 @@ def class_counts(store: GraphStore) -> list[dict]:
     """Rows of {class, label, count} for every class in the store."""
     rows = queries.select(store, "stats_classes")
     return [{"class": r["class"], "label": SHORT.get(r["class"], ""), "count": r["count"]} for r in rows]
+
+
+def member_lists(store: GraphStore) -> list[dict]:
+    """Rows of {name, complete, dateSeen, members} for every intercommunale member list."""
+    return [{"intercommunale": r["name"], "complete": r["complete"], "date_seen": str(r["dateSeen"]),
+             "members": r["members"]} for r in queries.select(store, "stats_member_lists")]

@@ -44,6 +44,7 @@ class Recommendation:
     id: str | None = None            # practices
     title: str | None = None
     components: dict[str, float] = field(default_factory=dict)
+    area_nis_codes: tuple[str, ...] = ()   # peers that are not municipalities: the municipalities they cover
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Recommender(BaseEstimator):
         self.index_ = build_index(kb, self.profiles_, self.encoder_, ppr_alpha=self.ppr_alpha, ppr_iter=self.ppr_iter)
         self.practice_weights_ = {**PRACTICE_WEIGHTS, **(self.practice_weights or {})}
         self.peer_weights_ = {**PEER_WEIGHTS, **(self.peer_weights or {})}
+        self.areas_ = covered_municipalities(kb, self.profiles_)
         self.fit_seconds_ = time.perf_counter() - started
         return self
 
@@ -191,8 +193,35 @@ class Recommender(BaseEstimator):
                 reasons = [_active(ctx, gov.iri)]
             out.append(Recommendation(iri=gov.iri, score=round(float(scores[pos]), 4), reasons=reasons, name=gov.name,
                                       nis_code=gov.nis_code if gov.type in ("gemeente", "centrumstad") else None,
-                                      type=gov.type, components={n: round(float(v[pos]), 4) for n, v in parts.items()}))
+                                      type=gov.type, components={n: round(float(v[pos]), 4) for n, v in parts.items()},
+                                      area_nis_codes=self.areas_.get(gov.iri, ())))
         return out
+
+
+def covered_municipalities(kb: KnowledgeBase, profiles: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """For each government that is not a municipality, the NIS codes of the current municipalities it covers:
+    an association's known members (a partial member list gives only those read), a province's
+    municipalities, and for a POM those of its province."""
+    by_province: dict[str, list[str]] = {}
+    members: dict[str, list[str]] = {}
+    for g in kb.governments.values():
+        if g.nis_code and not g.former and g.type in ("gemeente", "centrumstad"):
+            if g.province_iri:
+                by_province.setdefault(g.province_iri, []).append(g.nis_code)
+            for m in kb.memberships.get(g.iri, []):
+                members.setdefault(m.org, []).append(g.nis_code)
+    areas: dict[str, tuple[str, ...]] = {}
+    for g in kb.governments.values():
+        if g.type == "provincie" or g.type == "pom":
+            province = profiles[g.iri].province_iri if g.iri in profiles else None
+            codes = by_province.get(province or "", [])
+        elif g.type == "intergemeentelijk":
+            codes = members.get(g.iri, [])
+        else:
+            continue
+        if codes:
+            areas[g.iri] = tuple(sorted(set(codes)))
+    return areas
 
 
 def _documented(ctx: RequestContext, case: Any) -> Reason:

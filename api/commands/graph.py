@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kg import build as kg_build
 from kg.errors import KgError, SourceDataError, ValidationFailed
 from kg.sources import load_sources
-from kg.stats import class_counts
+from kg.stats import class_counts, member_lists
 from kg.store import GraphStore
 from kg.validate import validate_graph
 
@@ -103,13 +103,18 @@ def _open(path: Path) -> GraphStore:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    rows = class_counts(_open(args.store))
+    store = _open(args.store)
+    rows, lists = class_counts(store), member_lists(store)
     if args.format == "json":
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows, indent=2))  # the class rows only, as before: scripts read this shape
         return 0
     print("Summary")
     for r in sorted((r for r in rows if r["label"]), key=lambda r: -r["count"]):
         print(f"{r['count']:>7}  {r['label']}")
+    print(f"\nMember lists of intercommunales ({sum(r['members'] for r in lists)} memberships read on a list)")
+    for r in lists:
+        state = "volledig / complete" if r["complete"] else "onvolledig / partial"
+        print(f"{r['members']:>7}  {r['intercommunale']} ({state}, read {r['date_seen']})")
     print("\nInstances per class")
     width = max(len(r["class"]) for r in rows)
     for r in rows:

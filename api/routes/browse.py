@@ -143,7 +143,30 @@ def government_detail(store: GraphStore, gov_id: str) -> dict[str, Any] | None:
     doc["neighbours"] = related["neighbour"]
     doc["predecessors"] = related["predecessor"]
     doc["memberships"] = related["membership"]
+    # "lid van IVVO, met Poperinge, Ieper, ...": the other members of each intercommunale it belongs to
+    for membership in doc["memberships"]:
+        if membership["kind"] == "intercommunale":
+            members = association_members(store, membership["iri"])
+            membership["others"] = [m for m in members["members"] if m["iri"] != r["gov"]]
+            membership["lists"] = members["lists"]
+    members = association_members(store, r["gov"])
+    doc["members"], doc["member_lists"] = members["members"], members["lists"]
     return doc
+
+
+def association_members(store: GraphStore, org_iri: str) -> dict[str, list[dict[str, Any]]]:
+    """The members of an association (each once) and the member lists they were read on."""
+    members: dict[str, dict[str, Any]] = {}
+    lists: dict[str, dict[str, Any]] = {}
+    for row in queries.select(store, "browse_government_members", org=org_iri):
+        member = members.setdefault(row["member"], {"iri": row["member"], "id": row["member_id"],
+                                                    "name": row["name"] or row["member_id"], "names_as_read": []})
+        if row["name_as_read"] and row["name_as_read"] != member["name"]:
+            member["names_as_read"].append(row["name_as_read"])
+        if row["source"]:
+            lists[row["source"]] = {"source": row["source"], "complete": bool(row["complete"]),
+                                    "date_seen": str(row["date_seen"])}
+    return {"members": sorted(members.values(), key=lambda m: m["name"]), "lists": list(lists.values())}
 
 
 # --- case -----------------------------------------------------------------------------------------

@@ -52,6 +52,10 @@ class PeerOut(BaseModel):
     type: str | None = None
     score: float
     reasons: list[ReasonOut]
+    area_nis_codes: list[str] = Field(
+        default_factory=list,
+        description="For a peer that is not a municipality: the NIS codes of the municipalities it covers "
+                    "(an intercommunale's known members, the municipalities of a province or of a POM's province).")
 
 
 class PracticeOut(BaseModel):
@@ -69,7 +73,8 @@ class RecommendationsOut(BaseModel):
     @classmethod
     def from_domain(cls, peers: list[Recommendation], practices: list[Recommendation]) -> RecommendationsOut:
         return cls(peers=[PeerOut(iri=p.iri, nis_code=p.nis_code, name=p.name or "", type=p.type, score=p.score,
-                                  reasons=[ReasonOut(**r.as_dict()) for r in p.reasons]) for p in peers],
+                                  reasons=[ReasonOut(**r.as_dict()) for r in p.reasons],
+                                  area_nis_codes=list(p.area_nis_codes)) for p in peers],
                    practices=[PracticeOut(iri=p.iri, id=p.id or "", title=p.title or "", score=p.score,
                                           reasons=[ReasonOut(**r.as_dict()) for r in p.reasons]) for p in practices])
 

@@ -9,7 +9,9 @@
   let drawn = null;
   let own = "";
   const peers = new Set();
-  const classify = (p) => (p.nis_code === own ? "self" : peers.has(p.nis_code) ? "peer" : KL.caseClass(0));
+  const peerAreas = new Set();  // municipalities covered by a peer that is not a municipality (its members, its province)
+  const classify = (p) => (p.nis_code === own ? "self" : peers.has(p.nis_code) ? "peer"
+    : peerAreas.has(p.nis_code) ? "peer-area" : KL.caseClass(0));
 
   let lastBody = null;  // the answers behind the results shown, reused by the registration
   const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value).filter(Boolean);
@@ -98,7 +100,12 @@
       lastBody = body;
       own = body.nis_code || "";
       peers.clear();
-      for (const p of result.peers) if (p.nis_code) peers.add(p.nis_code);
+      peerAreas.clear();
+      for (const p of result.peers) {
+        if (p.nis_code) peers.add(p.nis_code);
+        // a province's area would cover a fifth of the map: show the areas of intercommunales only
+        if (p.type === "intergemeentelijk") for (const code of p.area_nis_codes || []) peerAreas.add(code);
+      }
       KL.renderRecommendations(results.querySelector("[data-testid=peers]"), result.peers, "peer");
       KL.renderRecommendations(results.querySelector("[data-testid=practices]"), result.practices, "practice");
       results.hidden = false;

@@ -112,7 +112,7 @@ const KL = (() => {
 
   const STYLE_COLOURS = {
     "cases-0": "#eef2ee", "cases-1": "#b9dcc2", "cases-3": "#6fb587", "cases-6": "#2f7d4f",
-    "self": "#c2410c", "peer": "#1d4ed8", "neighbour": "#c7d2fe", "other": "#f1f1f1",
+    "self": "#c2410c", "peer": "#1d4ed8", "peer-area": "#93c5fd", "neighbour": "#c7d2fe", "other": "#f1f1f1",
   };
 
   /**

@@ -52,7 +52,8 @@ def load_yaml(relative: str):  # noqa: ANN201
     return yaml.safe_load((DATA / relative).read_text(encoding="utf-8"))
 
 
-CASES = load_yaml("cases/cases.yaml") + load_yaml("cases/cases_more.yaml")
+CASES = [case for path in sorted((DATA / "cases").glob("cases*.yaml"))
+         for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
 CONCEPTS = load_yaml("concepts.yaml")
 REMEDIES = load_yaml("barrier_remedies.yaml")["remedies"]
 with (DATA / "flanders" / "municipalities.csv").open(encoding="utf-8") as handle:
@@ -236,6 +237,28 @@ def test_members_of_an_intercommunale_that_lead_cases(client: TestClient) -> Non
     expected = {(nis, case["id"]) for case in CASES for nis in lead_municipalities(case) & members}
     rows = run(client, "partners-van-intercommunale")
     assert {(tail(r["gemeente"]), tail(r["case"])) for r in rows} == expected
+
+
+def test_members_of_my_waste_intercommunale_on_a_theme(client: TestClient) -> None:
+    functions = {f["code"]: f.get("broader") for f in load_yaml("vocabularies.yaml")["intercommunale_functions"]}
+    waste = {i["name"] for i in load_yaml("intercommunales.yaml")["intercommunales"]
+             if any("afvalbeheer" in (code, functions[code]) for code in i["functions"])}
+    lists = [entry for path in sorted((DATA / "cases").glob("intercommunale_members*.yaml"))
+             for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["intercommunales"]]
+    mine = {e["name"]: {NIS_BY_NAME[n] for n in e["municipalities"]} for e in lists
+            if e["name"] in waste and "Heuvelland" in e["municipalities"]}
+    assert mine, "Heuvelland is on a waste intercommunale's list"
+    expected = set()
+    for case in CASES:
+        if "afvalstromen" not in themes_with_broader(case.get("themes") or []):
+            continue
+        # every participant named in the case that is a municipality (lead, co-lead or partner)
+        named = {NIS_BY_NAME[n] for n in (case.get("lead") or []) + (case.get("partners") or []) if n in NIS_BY_NAME}
+        for name, members in mine.items():
+            expected |= {(name, nis, case["id"]) for nis in named & (members - {"33039"})}
+    rows = run(client, "leden-afvalintercommunale-thema")
+    assert {(r["naamIntercommunale"], tail(r["lid"]), tail(r["case"])) for r in rows} == expected
+    assert expected
 
 
 def test_cases_with_the_whole_pentagon(client: TestClient) -> None:

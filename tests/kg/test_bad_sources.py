@@ -94,7 +94,7 @@ def test_cli_query_and_stats_on_the_built_graph(built_graph, capsys: pytest.Capt
     assert main(["stats", "--store", store, "--format", "json"]) == 0
     counts = {row["label"]: row["count"] for row in __import__("json").loads(capsys.readouterr().out) if row["label"]}
     assert counts["current municipalities"] == 285 and counts["former municipalities (ended 2025-01-01)"] == 27
-    assert counts["provinces"] == 5 and counts["cases"] == 180
+    assert counts["provinces"] == 5 and counts["cases"] == 312 and counts["member lists of intercommunales"] == 19
     query = 'SELECT ?n WHERE { <https://w3id.org/kringloop/id/gemeente/24062> <http://purl.org/dc/terms/identifier> ?n }'
     assert main(["query", query, "--store", store, "--format", "csv"]) == 0
     assert capsys.readouterr().out.split() == ["n", "24062"]
