@@ -31,14 +31,15 @@ def join(items: list[str], lang: str) -> str:
     return ", ".join(quoted[:-1]) + word + quoted[-1]
 
 
-def cases_word(n: int, lang: str) -> str:
-    if lang == "nl":
-        return f"{n} case" if n == 1 else f"{n} cases"
-    return f"{n} case" if n == 1 else f"{n} cases"
-
-
 def population_text(n: int | None, lang: str) -> str:
     if n is None:
         return ""
     s = f"{n:,}".replace(",", "." if lang == "nl" else ",")
     return f"{s} inwoners" if lang == "nl" else f"{s} inhabitants"
+
+
+def practices_word(n: int, lang: str) -> str:
+    """'1 praktijk' / '3 praktijken' (the word a civil servant uses, not 'case')."""
+    if lang == "nl":
+        return f"{n} praktijk" if n == 1 else f"{n} praktijken"
+    return f"{n} practice" if n == 1 else f"{n} practices"

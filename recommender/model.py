@@ -13,22 +13,21 @@ from sklearn.utils.validation import check_is_fitted
 from kg.store import GraphStore
 
 from .encoders import Encoder, LazyEncoder
-from .explain import Reason, cases_word
+from .explain import Reason, practices_word
 from .index import build_index
 from .knowledge import KnowledgeBase, load_knowledge
-from .peers import PEER_SCORERS
-from .practices import PRACTICE_SCORERS
+from .peers import PeerBarrier, PeerContext, PeerFrontrunner, PeerLexical, PeerSemantic, PeerTopical
+from .practices import PracticeBarrier, PracticeContext, PracticeFrontrunner, PracticeTopical, description_reasons
 from .profiles import QueryProfile, derive_profiles, resolve_profile
+from .ranking import RankingParams, peer_scores, practice_scores
 from .scorers import RequestContext
 
-# Weights: the median over the 5 folds of the cross-validated tuning in bench/recommender/evaluate.py
-# (constrained so that text embeddings, barrier fit and the front-runner gap keep a say; bench/README.md)
-PRACTICE_WEIGHTS = {"topical": 2.0, "barrier": 0.5, "semantic": 0.25, "lexical": 1.0, "graph": 1.0,
-                    "context": 2.0, "frontrunner": 0.2}
-PEER_WEIGHTS = {"topical": 2.0, "barrier": 0.25, "semantic": 0.5, "lexical": 1.0, "graph": 1.0,
-                "context": 2.0, "frontrunner": 0.2}
+# What each reason-giver explains, in the order a coordinator would say it: the topic, then the words of
+# the description, then who runs it, then the barrier and the front-runner gap.
+PRACTICE_EXPLAINERS = (PracticeTopical(), PracticeContext(), PracticeBarrier(), PracticeFrontrunner())
+PEER_EXPLAINERS = (PeerTopical(), PeerSemantic(), PeerLexical(), PeerContext(), PeerBarrier(), PeerFrontrunner())
+
 MAX_LIMIT = 100
-VAGUE_REASONS = frozenset({"graph-proximity"})
 
 
 @dataclass
@@ -55,17 +54,6 @@ class RecommendationResult:
     seconds: float = 0.0
 
 
-def _combine(ctx: RequestContext, scorers: tuple, weights: dict[str, float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    parts = {s.name: s.score(ctx) for s in scorers if weights.get(s.name, 0) > 0}
-    active = {n: v for n, v in parts.items() if v.size and float(v.max()) > 0}
-    total = sum(weights[n] for n in active) or 1.0
-    size = next(iter(parts.values())).size if parts else 0
-    out = np.zeros(size, dtype=np.float32)
-    for n, v in active.items():
-        out += weights[n] * v
-    return out / total, parts
-
-
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     """Positions of the k best allowed scores, best first (argpartition: linear in the candidates)."""
     allowed = np.flatnonzero(mask)
@@ -85,12 +73,10 @@ class Recommender(BaseEstimator):
     >>> # rec.recommend(nis_code="24062", limit=5).practices[0].reasons[0].text_nl
     """
 
-    def __init__(self, *, encoder: Encoder | None = None, practice_weights: dict[str, float] | None = None,
-                 peer_weights: dict[str, float] | None = None, max_per_lead: int = 2, n_reasons: int = 4,
-                 ppr_alpha: float = 0.7, ppr_iter: int = 10) -> None:
+    def __init__(self, *, encoder: Encoder | None = None, params: RankingParams | None = None,
+                 max_per_lead: int = 2, n_reasons: int = 4, ppr_alpha: float = 0.7, ppr_iter: int = 10) -> None:
         self.encoder = encoder
-        self.practice_weights = practice_weights
-        self.peer_weights = peer_weights
+        self.params = params
         self.max_per_lead = max_per_lead
         self.n_reasons = n_reasons
         self.ppr_alpha = ppr_alpha
@@ -102,8 +88,7 @@ class Recommender(BaseEstimator):
         self.kb_ = kb
         self.profiles_ = derive_profiles(kb)
         self.index_ = build_index(kb, self.profiles_, self.encoder_, ppr_alpha=self.ppr_alpha, ppr_iter=self.ppr_iter)
-        self.practice_weights_ = {**PRACTICE_WEIGHTS, **(self.practice_weights or {})}
-        self.peer_weights_ = {**PEER_WEIGHTS, **(self.peer_weights or {})}
+        self.params_ = self.params if self.params is not None else RankingParams()
         self.areas_ = covered_municipalities(kb, self.profiles_)
         self.fit_seconds_ = time.perf_counter() - started
         return self
@@ -136,25 +121,21 @@ class Recommender(BaseEstimator):
                                     seconds=time.perf_counter() - started)
 
     # ranking ------------------------------------------------------------------------------------
-    def _reasons(self, ctx: RequestContext, scorers: tuple, weights: dict[str, float], parts: dict[str, np.ndarray],
-                 position: int) -> list[Reason]:
-        order = sorted((s for s in scorers if s.name in parts), key=lambda s: -weights[s.name] * float(parts[s.name][position]))
-        reasons: list[Reason] = []
-        kinds: set[str] = set()
-        for s in order:
-            if float(parts[s.name][position]) <= 0:
-                continue
-            for r in s.explain(ctx, position):
+    def _reasons(self, ctx: RequestContext, explainers: tuple, position: int,
+                 first: list[Reason] | None = None) -> list[Reason]:
+        """The reasons of the explainers, in order, each kind once; a scorer with nothing true to say says nothing."""
+        reasons: list[Reason] = list(first or [])
+        kinds = {r.kind for r in reasons}
+        for explainer in explainers:
+            for r in explainer.explain(ctx, position):
                 if r.kind not in kinds:
                     kinds.add(r.kind)
                     reasons.append(r)
-        # a vague reason only fills a slot the concrete ones leave free
-        reasons.sort(key=lambda r: r.kind in VAGUE_REASONS)
         return reasons[: self.n_reasons]
 
     def _rank_practices(self, ctx: RequestContext, limit: int) -> list[Recommendation]:
         idx, kb = self.index_, self.kb_
-        scores, parts = _combine(ctx, PRACTICE_SCORERS, self.practice_weights_)
+        scores, parts = practice_scores(ctx, self.params_)
         mask = ~ctx.own_cases
         pool = _top(scores, mask, max(limit * 5, 50))
         chosen, per_lead = [], {}
@@ -172,7 +153,8 @@ class Recommender(BaseEstimator):
         out = []
         for pos in chosen:
             case = kb.cases[idx.case_iris[pos]]
-            reasons = self._reasons(ctx, PRACTICE_SCORERS, self.practice_weights_, parts, pos)
+            topical = PRACTICE_EXPLAINERS[0].explain(ctx, pos)
+            reasons = self._reasons(ctx, PRACTICE_EXPLAINERS[1:], pos, first=topical + description_reasons(ctx, pos))
             if not reasons:
                 reasons = [_documented(ctx, case)]
             out.append(Recommendation(iri=case.iri, score=round(float(scores[pos]), 4), reasons=reasons, id=case.id,
@@ -181,14 +163,14 @@ class Recommender(BaseEstimator):
 
     def _rank_peers(self, ctx: RequestContext, limit: int) -> list[Recommendation]:
         idx, kb = self.index_, self.kb_
-        scores, parts = _combine(ctx, PEER_SCORERS, self.peer_weights_)
+        scores, parts = peer_scores(ctx, self.params_)
         mask = idx.peer_candidate.copy()
         if ctx.self_pos is not None:
             mask[ctx.self_pos] = False
         out = []
         for pos in _top(scores, mask, limit):
             gov = kb.governments[idx.gov_iris[pos]]
-            reasons = self._reasons(ctx, PEER_SCORERS, self.peer_weights_, parts, pos)
+            reasons = self._reasons(ctx, PEER_EXPLAINERS, pos)
             if not reasons:
                 reasons = [_active(ctx, gov.iri)]
             out.append(Recommendation(iri=gov.iri, score=round(float(scores[pos]), 4), reasons=reasons, name=gov.name,
@@ -233,5 +215,5 @@ def _documented(ctx: RequestContext, case: Any) -> Reason:
 
 def _active(ctx: RequestContext, gov_iri: str) -> Reason:
     n = ctx.profiles[gov_iri].cases_total
-    return Reason("active", f"neemt deel aan {cases_word(n, 'nl')}", f"takes part in {cases_word(n, 'en')}",
+    return Reason("active", f"werkte mee aan {practices_word(n, 'nl')}", f"took part in {practices_word(n, 'en')}",
                   {"government": gov_iri, "count": n})

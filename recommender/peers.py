@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from .explain import Reason, cases_word, join
-from .practices import GRAPH_REASON_MIN, TEXT_REASON_MIN, barrier_reasons, context_reasons
+from .explain import Reason, join, practices_word
+from .practices import FRONTRUNNER_REASON_MIN, GRAPH_REASON_MIN, barrier_reasons, context_reasons, description_reasons
 from .scorers import RequestContext, minmax
 
 
@@ -49,8 +49,8 @@ class PeerTopical:
             code = max(top, key=lambda c: int(counts[position, pos[c]]))
             n = int(counts[position, pos[code]])
             if n:
-                out.append(Reason(kind, f"leidt {cases_word(n, 'nl')} rond '{kb.concept_label(scheme, code, 'nl').lower()}'",
-                                  f"leads {cases_word(n, 'en')} on '{kb.concept_label(scheme, code, 'en').lower()}'",
+                out.append(Reason(kind, f"trok {practices_word(n, 'nl')} rond '{kb.concept_label(scheme, code, 'nl').lower()}'",
+                                  f"led {practices_word(n, 'en')} on '{kb.concept_label(scheme, code, 'en').lower()}'",
                                   {"scheme": scheme, "code": code, "count": n,
                                    "cases": _lead_cases_on(ctx, gov, scheme, code)}))
         return out
@@ -66,10 +66,10 @@ class PeerFrontrunner:
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         p = ctx.profiles[ctx.index.gov_iris[position]]
-        if p.frontrunner_score <= ctx.q.frontrunner_score or (p.cases_led == 0 and not p.declarations):
+        if ctx.peer_frontrunner[position] < FRONTRUNNER_REASON_MIN or (p.cases_led < 2 and not p.declarations):
             return []
-        nl = [f"trekker van {cases_word(p.cases_led, 'nl')}"] if p.cases_led else []
-        en = [f"leads {cases_word(p.cases_led, 'en')}"] if p.cases_led else []
+        nl = [f"trok {practices_word(p.cases_led, 'nl')}"] if p.cases_led else []
+        en = [f"led {practices_word(p.cases_led, 'en')}"] if p.cases_led else []
         if p.has_strategy:
             nl.append("werkt met een circulaire strategie")
             en.append("works with a circular strategy")
@@ -141,20 +141,19 @@ class _PeerText(ABC):
         return ctx.gov_max(self.normalised(ctx))
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
-        if not ctx.q.description:
-            return []
+        """Names the peer's practice that best answers the description, where the words really meet."""
         gov = ctx.index.gov_iris[position]
-        cs = self.normalised(ctx)
         positions = ctx.case_positions(gov)
-        if positions.size == 0:
+        if not ctx.has_description or positions.size == 0:
             return []
-        top = int(positions[int(np.argmax(cs[positions]))])
+        top = int(positions[int(np.argmax(self.normalised(ctx)[positions]))])
+        matches = description_reasons(ctx, top)
+        if not matches:
+            return []
         best = ctx.kb.cases[ctx.index.case_iris[top]]
-        if cs[top] < TEXT_REASON_MIN:
-            return []
-        return [Reason("text-match", f"case '{best.title}' sluit aan bij uw omschrijving",
-                       f"case '{best.title}' matches your description",
-                       {"case": best.id, "method": self.name, "score": round(float(cs[ctx.index.case_pos[best.iri]]), 3)})]
+        return [Reason("text-match", f"praktijk '{best.title}' sluit aan bij wat u in uw omschrijving vraagt",
+                       f"practice '{best.title}' matches what your description asks for",
+                       {"case": best.id, "method": self.name, **matches[0].data})]
 
 
 class PeerSemantic(_PeerText):
@@ -163,7 +162,7 @@ class PeerSemantic(_PeerText):
     name = "semantic"
 
     def case_scores(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.semantic_cases
+        return ctx.description_semantic
 
 
 class PeerLexical(_PeerText):
@@ -172,7 +171,7 @@ class PeerLexical(_PeerText):
     name = "lexical"
 
     def case_scores(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.lexical_cases
+        return ctx.description_lexical
 
 
 class PeerGraph:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Reason, cases_word, join, population_text
+from .explain import Reason, join, population_text, practices_word
 from .index import row_max
 from .scorers import RequestContext, minmax
 
 TEXT_REASON_MIN = 0.6        # normalised text score above which a text match is worth saying
+LEXICAL_REASON_FLOOR = 0.08  # character n-gram cosine below which words do not really meet (nonsense input)
 GRAPH_REASON_MIN = 0.5
+FRONTRUNNER_REASON_MIN = 0.2  # front-runner gap above which "further along" is worth saying
 
 
 def _case(ctx: RequestContext, position: int):
@@ -145,14 +147,18 @@ class PracticeContext:
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)
         idx = ctx.index
-        govs = sorted(case.participants, key=lambda g: -float(ctx.context_govs[idx.gov_pos[g]]))
+        govs = sorted((g for g in case.participants if g != ctx.q.iri),
+                      key=lambda g: -float(ctx.peer_context[idx.gov_pos[g]]))
         if not govs:
             return []
         return context_reasons(ctx, govs[0], about_case=True)
 
 
 def context_reasons(ctx: RequestContext, gov_iri: str, *, about_case: bool) -> list[Reason]:
-    """Why a government is near the profile: border, association, size, province (facts in ``data``)."""
+    """Why a government is near the profile: border, intercommunale, own province, size (facts in ``data``).
+
+    A practice gets no reason for sharing only the province: that says nothing about the practice.
+    """
     idx, kb, q = ctx.index, ctx.kb, ctx.q
     pos = idx.gov_pos[gov_iri]
     name = kb.governments[gov_iri].name
@@ -162,27 +168,57 @@ def context_reasons(ctx: RequestContext, gov_iri: str, *, about_case: bool) -> l
     if ctx.neighbour_vector[pos] > 0:
         out.append(Reason("neighbour", f"{lead_nl}grenst aan uw gemeente", f"{lead_en}borders your municipality",
                           {"government": gov_iri}))
-    if ctx.association_vector[pos] > 0:
+    if ctx.intercommunale_vector[pos] > 0:
         if gov_iri in q.memberships:
             out.append(Reason("shared-association", f"{name}, waarvan u lid bent, doet mee" if about_case else
                               f"u bent lid van {name}", f"{name}, of which you are a member, takes part" if about_case
                               else f"you are a member of {name}", {"government": gov_iri, "association": gov_iri}))
         else:
             theirs = {m.org: m.name for m in kb.memberships.get(gov_iri, [])}
-            shared = [o for o in q.memberships if o in theirs]
+            kinds = {m.org: m.association_kind for m in kb.memberships.get(gov_iri, [])}
+            # an intercommunale first: that is where circular practices are shared
+            shared = sorted((o for o in q.memberships if o in theirs), key=lambda o: kinds[o] != "intercommunale")
             if shared:
                 out.append(Reason("shared-association", f"{lead_nl}zit net als u in {theirs[shared[0]]}",
                                   f"{lead_en}is, like you, a member of {theirs[shared[0]]}",
                                   {"government": gov_iri, "association": shared[0]}))
+    if ctx.own_province_vector[pos] > 0:
+        out.append(Reason("own-province", f"{name} is uw provincie" + (" en doet mee" if about_case else ""),
+                          f"{name} is your province" + (" and takes part" if about_case else ""),
+                          {"government": gov_iri, "province": q.province}))
     pop = kb.governments[gov_iri].population
     if ctx.size_vector[pos] >= 0.7 and pop:
         out.append(Reason("similar-size", f"{name} heeft een vergelijkbare grootte ({population_text(pop, 'nl')})",
                           f"{name} is of similar size ({population_text(pop, 'en')})",
                           {"government": gov_iri, "population": pop, "profile_population": q.population}))
-    if not out and ctx.province_vector[pos] > 0:
+    if q.type in ("provincie", "intergemeentelijk", "pom") and ctx.kind_vector[pos] > 0:
+        kind = kb.concept_label("government_type", q.type, "nl").lower()
+        kind_en = kb.concept_label("government_type", q.type, "en").lower()
+        out.append(Reason("same-kind", f"{name} is net als u een {kind}" if not about_case else
+                          f"{name} doet mee en is net als u een {kind}",
+                          f"{name} is, like you, a {kind_en}" if not about_case else
+                          f"{name} takes part and is, like you, a {kind_en}",
+                          {"government": gov_iri, "government_type": q.type}))
+    same_province = ctx.province_vector[pos] > 0 and kb.governments[gov_iri].type != "provincie"
+    if not out and not about_case and same_province:
         out.append(Reason("same-province", f"{name} ligt in uw provincie {q.province}",
                           f"{name} is in your province, {q.province}", {"government": gov_iri, "province": q.province}))
     return out
+
+
+def description_reasons(ctx: RequestContext, position: int) -> list[Reason]:
+    """'Sluit aan bij uw omschrijving' only where the words really meet: among the best matches of the
+    description, and with a real overlap of word pieces (a nonsense description matches nothing)."""
+    if not ctx.has_meaningful_description:
+        return []
+    lexical = ctx.description_lexical
+    semantic = ctx.description_semantic
+    best = max(float(lexical.max()), 1e-9), max(float(semantic.max()), 1e-9)
+    share = 0.5 * (float(lexical[position]) / best[0] + float(semantic[position]) / best[1])
+    if share < TEXT_REASON_MIN or float(lexical[position]) < LEXICAL_REASON_FLOOR:
+        return []
+    return [Reason("text-match", "sluit aan bij wat u in uw omschrijving vraagt", "matches what your description asks for",
+                   {"method": "description", "score": round(share, 3), "lexical": round(float(lexical[position]), 3)})]
 
 
 class PracticeFrontrunner:
@@ -200,10 +236,10 @@ class PracticeFrontrunner:
             return []
         best = max(leads, key=lambda g: ctx.profiles[g].frontrunner_score)
         p = ctx.profiles[best]
-        if p.cases_led < 2:
+        if p.cases_led < 2 or ctx.case_frontrunner[position] < FRONTRUNNER_REASON_MIN:
             return []
-        return [Reason("frontrunner", f"getrokken door {p.name}, trekker van {cases_word(p.cases_led, 'nl')} in de graaf",
-                       f"led by {p.name}, which leads {cases_word(p.cases_led, 'en')} in the graph",
+        return [Reason("frontrunner", f"getrokken door {p.name}, dat al {practices_word(p.cases_led, 'nl')} trok",
+                       f"led by {p.name}, which has led {practices_word(p.cases_led, 'en')}",
                        {"government": best, "cases_led": p.cases_led})]
 
 

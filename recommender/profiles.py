@@ -146,6 +146,7 @@ class QueryProfile:
     memberships: tuple[str, ...] = ()
     frontrunner_score: float = 0.0
     stated_themes: bool = False                # the request named themes (they outrank graph history)
+    stated_instruments: bool = False
 
     @property
     def small(self) -> bool:
@@ -177,6 +178,18 @@ def _stated_over_history(history: dict[str, float], stated: list[str]) -> dict[s
     return merged
 
 
+def _named_organisation(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], name: str,
+                        government_type: str | None) -> GovernmentProfile | None:
+    """A province, intercommunale or POM named exactly as in the graph is that government: its own
+    practices are known to it and it is not its own peer. Municipalities are named by NIS code instead."""
+    wanted = name.strip().casefold()
+    for g in kb.governments.values():
+        if g.type in ("provincie", "intergemeentelijk", "pom") and g.name.casefold() == wanted \
+                and government_type in (None, g.type) and g.iri in profiles:
+            return profiles[g.iri]
+    return None
+
+
 def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *, nis_code: str | None = None,
                     government: str | None = None, profile: dict[str, Any] | None = None) -> QueryProfile:
     """Validate a request (API.md) and merge it over the graph's profile of ``nis_code``/``government``."""
@@ -191,6 +204,8 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
         if government not in profiles:
             raise UnknownGovernment("government", f"no government {government!r}")
         base = profiles[government]
+    elif fields.get("name"):
+        base = _named_organisation(kb, profiles, str(fields["name"]), fields.get("government_type"))
     informative = set(fields) - {"name"}
     if base is None and not informative:
         raise InvalidProfile("profile", "empty profile: give a nis_code, codes (themes, instruments, barriers, "
@@ -229,6 +244,7 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
             q.stated_themes = True
         elif fieldname == "instruments":
             q.instruments = _stated_over_history(q.instruments, codes)
+            q.stated_instruments = True
         elif fieldname == "barriers":
             q.barriers = codes
         else:

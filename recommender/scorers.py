@@ -226,6 +226,124 @@ class RequestContext:
         return (w["neighbour"] * near * self.neighbour_vector + w["association"] * near * self.association_vector
                 + w["size"] * self.size_vector + w["province"] * self.province_vector + w["type"] * self.type_vector)
 
+    # signals of the relevance-first ranking (recommender/ranking.py) ------------------------------
+    @cached_property
+    def has_description(self) -> bool:
+        return bool(self.q.description and self.q.description.strip())
+
+    @cached_property
+    def has_meaningful_description(self) -> bool:
+        """A description whose word pieces occur in some case ('asdfgh qwerty' does not): only then do
+        the words rank anything."""
+        from .practices import LEXICAL_REASON_FLOOR
+
+        return self.has_description and float(self.description_lexical.max(initial=0.0)) >= LEXICAL_REASON_FLOOR
+
+    @cached_property
+    def description_semantic(self) -> np.ndarray:
+        """Dense similarity of the description alone (the main interest) to each case."""
+        if not self.has_description or self.index.case_vectors.shape[0] == 0:
+            return np.zeros(len(self.index.case_iris), dtype=np.float32)
+        if self.q.description.strip() == self.text.strip():
+            return self.semantic_cases
+        vector = self.encoder.encode([self.q.description])[0]
+        return np.clip(self.index.case_vectors @ vector, 0.0, 1.0)
+
+    @cached_property
+    def description_lexical(self) -> np.ndarray:
+        """Character n-gram similarity of the description alone to each case (English on English summaries)."""
+        if not self.has_description:
+            return np.zeros(len(self.index.case_iris), dtype=np.float32)
+        if self.index.lexical_en is not None and is_english(self.q.description):
+            return self.index.lexical_en.similarity(self.q.description)
+        return self.index.lexical.similarity(self.q.description)
+
+    def ranking_relevance(self, params) -> np.ndarray:  # noqa: ANN001 - ranking.RankingParams (import cycle)
+        from .ranking import case_relevance
+
+        cache = self.__dict__.setdefault("_relevance", {})
+        if params not in cache:
+            cache[params] = case_relevance(self, params)
+        return cache[params]
+
+    @cached_property
+    def intercommunale_vector(self) -> np.ndarray:
+        """1 for the intercommunales the profile belongs to and their fellow members; 0.3 for a shared
+        police zone or housing association (a tie, but not one that runs circular practices)."""
+        kb, idx = self.kb, self.index
+        mine = set(self.q.memberships)
+        v = np.zeros(len(idx.gov_iris), dtype=np.float32)
+        if not mine:
+            return v
+        for member, memberships in kb.memberships.items():
+            pos = idx.gov_pos.get(member)
+            if pos is None:
+                continue
+            for m in memberships:
+                if m.org in mine:
+                    v[pos] = max(v[pos], 1.0 if m.association_kind == "intercommunale" else 0.3)
+        for org in mine:
+            if org in idx.gov_pos:
+                v[idx.gov_pos[org]] = 1.0
+        return v
+
+    @cached_property
+    def own_province_vector(self) -> np.ndarray:
+        """1 for the profile's own province as a government (it runs provincial support programmes)."""
+        v = np.zeros(len(self.index.gov_iris), dtype=np.float32)
+        if self.q.province and self.q.type not in ("provincie",):
+            iri = next((g.iri for g in self.kb.governments.values()
+                        if g.type == "provincie" and g.name == f"Provincie {self.q.province}"), None)
+            if iri in self.index.gov_pos:
+                v[self.index.gov_pos[iri]] = 1.0
+        return v
+
+    @cached_property
+    def kind_vector(self) -> np.ndarray:
+        """1 for governments of the profile's own kind (a province for a province, a POM for a POM)."""
+        return self.type_vector
+
+    @cached_property
+    def peer_context(self) -> np.ndarray:
+        """Closeness of each government to the profile, in [0, 1]: for a small municipality its neighbours,
+        intercommunale and province first (seed §07); for a larger one size and province count more."""
+        if self.q.type in ("provincie", "intergemeentelijk", "pom"):
+            return self.province_vector * 1.0
+        if self.q.population is None or self.q.small:
+            w = {"neighbour": 0.3, "intercommunale": 0.3, "own_province": 0.2, "size": 0.1, "province": 0.1}
+        else:
+            w = {"neighbour": 0.2, "intercommunale": 0.15, "own_province": 0.1, "size": 0.35, "province": 0.2}
+        return np.clip(w["neighbour"] * self.neighbour_vector + w["intercommunale"] * self.intercommunale_vector
+                       + w["own_province"] * self.own_province_vector + w["size"] * self.size_vector
+                       + w["province"] * self.province_vector, 0.0, 1.0)
+
+    @cached_property
+    def case_context(self) -> np.ndarray:
+        """Per case, the closest government that takes part (for a supralocal profile: half kind, half place)."""
+        govs = self.peer_context
+        if self.q.type in ("provincie", "intergemeentelijk", "pom"):
+            govs = 0.5 * self.kind_vector + 0.5 * govs
+        if self.self_pos is not None:
+            govs = govs.copy()
+            govs[self.self_pos] = 0.0
+        return row_max(self.index.participation_bin_t, govs.astype(np.float32))
+
+    @cached_property
+    def peer_frontrunner(self) -> np.ndarray:
+        """How much further along each government is than the profile (the front-runner gap), in [0, 1]."""
+        return np.clip(self.index.frontrunner - self.q.frontrunner_score, 0.0, 1.0).astype(np.float32)
+
+    @cached_property
+    def case_frontrunner(self) -> np.ndarray:
+        return row_max(self.index.lead_bin_t, self.peer_frontrunner)
+
+    @cached_property
+    def case_barrier_fit(self) -> np.ndarray:
+        cols = self.barrier_positions
+        if not cols:
+            return np.zeros(len(self.index.case_iris), dtype=np.float32)
+        return self.index.case_barrier[:, cols].mean(axis=1).astype(np.float32)
+
     @cached_property
     def own_cases(self) -> np.ndarray:
         """Cases the profile's own government takes part in: known already, so never recommended."""

@@ -81,6 +81,17 @@ def check_reason(store: GraphStore, kb: KnowledgeBase, rec, reason, item, q) -> 
                           f"FILTER(STR(?l) = \"Provincie {d['province']}\") }}") or \
             rec.profiles_[d["government"]].province == d["province"]
         assert d["province"] == q.province
+    elif kind == "own-province":
+        assert d["province"] == q.province
+        assert ask(store, f"ASK {{ {iri(d['government'])} a kl:Province ; skos:prefLabel ?l "
+                          f"FILTER(STR(?l) = \"Provincie {d['province']}\") }}")
+        if item.id is not None:
+            assert ask(store, f"ASK {{ {subject} prov:wasAssociatedWith {iri(d['government'])} }}")
+    elif kind == "same-kind":
+        assert d["government_type"] == q.type
+        assert ask(store, f'ASK {{ {iri(d["government"])} kl:governmentType/skos:notation "{q.type}" }}')
+        if item.id is not None:
+            assert ask(store, f"ASK {{ {subject} prov:wasAssociatedWith {iri(d['government'])} }}")
     elif kind == "frontrunner":
         n = count(store, f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c kl:leadGovernment {iri(d['government'])} }}")
         assert n == d["cases_led"] and str(n) in reason.text_nl
@@ -99,7 +110,7 @@ def check_reason(store: GraphStore, kb: KnowledgeBase, rec, reason, item, q) -> 
         if item.id is None:
             assert ask(store, f"ASK {{ {case} prov:wasAssociatedWith {subject} }}")
     elif kind == "text-match":
-        assert q.description and d["score"] >= 0.6
+        assert q.description and d["score"] >= 0.6 and d["lexical"] >= 0.08
         if "case" in d:
             assert re.search(r"'(.+)'", reason.text_nl)
     elif kind == "graph-proximity":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections import Counter
 
 import numpy as np
@@ -42,7 +44,7 @@ def test_own_cases_and_self_are_never_recommended(fitted: Recommender, kb: Knowl
 def test_practices_are_diverse(fitted: Recommender, kb: KnowledgeBase) -> None:
     r = fitted.recommend(profile={"themes": ["circulair-bouwen", "stadsontwikkeling"], "description": "circulair bouwen"},
                          limit=10)
-    leads = Counter((kb.cases[c.iri].leads() or list(kb.cases[c.iri].participants))[0] for c in r.practices)
+    leads = Counter((kb.cases[c.iri].leads() or list(kb.cases[c.iri].participants) or [c.iri])[0] for c in r.practices)
     assert len(r.practices) == 10 and max(leads.values()) <= fitted.max_per_lead
 
 
@@ -72,18 +74,34 @@ def test_peers_that_are_not_municipalities_have_no_nis_code(fitted: Recommender)
     assert all(p.nis_code for p in r.peers if p.type in ("gemeente", "centrumstad"))
 
 
-@pytest.mark.parametrize("scorer", ["topical", "context", "frontrunner", "graph", "lexical", "semantic"])
-def test_every_scorer_changes_the_ranking(kb: KnowledgeBase, fitted: Recommender, scorer: str) -> None:
-    """A scorer whose removal changes nothing would be dead weight (ablations in bench/ measure how much)."""
-    ablated = Recommender(encoder=fitted.encoder, practice_weights={scorer: 0.0}, peer_weights={scorer: 0.0})
-    ablated.kb_, ablated.profiles_, ablated.index_, ablated.encoder_ = fitted.kb_, fitted.profiles_, fitted.index_, fitted.encoder_
-    ablated.practice_weights_ = {**fitted.practice_weights_, scorer: 0.0}
-    ablated.peer_weights_ = {**fitted.peer_weights_, scorer: 0.0}
+@pytest.mark.parametrize("change", [{"text_share": 0.0}, {"text_share": 1.0}, {"semantic_share": 0.0},
+                                    {"semantic_share": 1.0}, {"context_lift": 0.0, "peer_context_lift": 0.0},
+                                    {"frontrunner_lift": 0.0}, {"sharpen": 1.0, "decay": 1.0}, {"graph_lift": 0.5}],
+                         ids=lambda c: ",".join(c))
+def test_every_signal_changes_the_ranking(kb: KnowledgeBase, fitted: Recommender, change: dict) -> None:
+    """A signal whose removal changes nothing would be dead weight (ablations in bench/ measure how much)."""
+    ablated = copy.copy(fitted)
+    ablated.params_ = dataclasses.replace(fitted.params_, **change)
     request = {"nis_code": HEUSDEN_ZOLDER, "profile": {"themes": ["hergebruik-herstel"], "description": "repair café en kringwinkel"}}
     full = fitted.recommend(**request, limit=10)
     less = ablated.recommend(**request, limit=10)
     assert [p.iri for p in full.practices] + [p.iri for p in full.peers] != \
            [p.iri for p in less.practices] + [p.iri for p in less.peers]
+
+
+def test_supralocal_profile_gets_its_own_kind_first(fitted: Recommender) -> None:
+    r = fitted.recommend(profile={"government_type": "intergemeentelijk", "province": "Oost-Vlaanderen",
+                                  "themes": ["afvalstromen"], "description": "textielinzameling"}, limit=5)
+    assert sum(p.type == "intergemeentelijk" for p in r.peers) >= 3
+
+
+def test_a_named_province_is_not_its_own_peer(fitted: Recommender) -> None:
+    r = fitted.recommend(profile={"government_type": "provincie", "name": "Provincie Limburg",
+                                  "description": "subsidies voor repair cafés"}, limit=20)
+    assert r.profile.iri is not None
+    assert r.profile.iri not in {p.iri for p in r.peers}
+    own = {c.iri for c in fitted.kb_.cases.values() if r.profile.iri in c.participants}
+    assert own and not own & {p.iri for p in r.practices}
 
 
 def test_fit_is_deterministic(kb: KnowledgeBase, fitted: Recommender) -> None:
