@@ -110,15 +110,16 @@ class PeerBarrier:
         positions = ctx.case_positions(gov)
         if not cols or positions.size == 0:
             return []
-        fit = ctx.index.case_barrier[positions][:, cols].mean(axis=1)
-        # the government's strongest remedy cases (a front-runner may have thousands: look at the best few)
+        # the government's most relevant cases (a front-runner may have thousands: look at the best few)
+        fit = ctx.last_relevance[positions]
         best = positions[np.argsort(-fit, kind="stable")[:10]]
         cases = [ctx.kb.cases[ctx.index.case_iris[j]] for j in best]
         cases.sort(key=lambda c: c.participants[gov] not in ("trekker", "co-trekker"))
         for case in cases[:3]:
-            reasons = barrier_reasons(ctx, case.themes, case.instruments, case_title=case.title)
+            reasons = barrier_reasons(ctx, case)
             if reasons:
-                return [Reason(r.kind, r.text_nl, r.text_en, {**r.data, "case": case.id}) for r in reasons[:1]]
+                r = reasons[0]
+                return [Reason(r.kind, f"{r.text_nl}, in '{case.title}'", f"{r.text_en}, in '{case.title}'", r.data)]
         return []
 
 

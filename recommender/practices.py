@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .explain import Reason, join, population_text, practices_word
@@ -40,22 +42,66 @@ def shared_concept_reasons(ctx: RequestContext, themes: list[str], instruments: 
     return out
 
 
-def barrier_reasons(ctx: RequestContext, themes: list[str], instruments: list[str],
-                    case_title: str | None = None) -> list[Reason]:
+# What in a case meets a barrier, in the words of the seed (§05): for each barrier the features that
+# answer it, most specific first. A feature is read from the graph (participants, instruments) or
+# quoted from the case's own summary; nothing is claimed that the case does not show.
+BARRIER_FEATURES = {
+    "middelen-menskracht": ("intercommunale", "volunteers", "free", "subsidy"),
+    "kennis-bestuur": ("regulation", "measured", "intercommunale"),
+    "inzicht-voordelen": ("measured", "free"),
+    "politiek-draagvlak": ("measured", "council"),
+    "regelgeving": ("regulation",),
+    "kennis-samenleving": ("campaign", "volunteers"),
+    "interne-samenwerking": ("intercommunale",),
+    "thematische-focus": ("measured",),
+}
+_MEASURED = re.compile(r"\b\d[\d.,]*\s?(%|procent|ton|kilo|kg|liter|euro|€)", re.IGNORECASE)
+_WORDS = {"volunteers": re.compile(r"\bvrijwillig\w*", re.IGNORECASE),
+          "free": re.compile(r"\b(gratis|kosteloos|goedkoop|goedkope)\b", re.IGNORECASE),
+          "council": re.compile(r"\bgemeenteraad\w*", re.IGNORECASE)}
+_FEATURE_TEXT = {
+    "intercommunale": ("gedeeld via intercommunale {x}: u hoeft het niet alleen te dragen",
+                       "shared through intercommunale {x}: you need not carry it alone"),
+    "volunteers": ("draait mee op vrijwilligers ('{x}')", "runs partly on volunteers ('{x}')"),
+    "free": ("kost weinig ('{x}')", "costs little ('{x}')"),
+    "subsidy": ("met subsidie of andere financiering", "with a subsidy or other funding"),
+    "regulation": ("een reglement dat u kunt overnemen", "a regulation you can copy"),
+    "measured": ("met een gemeten resultaat ('{x}')", "with a measured result ('{x}')"),
+    "council": ("kwam via de gemeenteraad ('{x}')", "went through the municipal council ('{x}')"),
+    "campaign": ("een campagne die u kunt overnemen", "a campaign you can copy"),
+}
+
+
+def _feature(ctx: RequestContext, case, feature: str) -> tuple[str, dict] | None:
+    """(the fact shown, its data) when the case shows ``feature``, else None."""
+    kb = ctx.kb
+    if feature == "intercommunale":
+        shared = [g for g in case.participants if g in kb.governments and kb.governments[g].type == "intergemeentelijk"]
+        return (kb.governments[shared[0]].name, {"government": shared[0]}) if shared else None
+    if feature in ("subsidy", "regulation", "campaign"):
+        code = {"subsidy": "subsidies-financiering", "regulation": "regelgeving",
+                "campaign": "communicatie-sensibilisering"}[feature]
+        return ("", {"instrument": code}) if code in case.instruments else None
+    pattern = _MEASURED if feature == "measured" else _WORDS[feature]
+    found = pattern.search(case.summary_nl or "")
+    return (found.group(0), {"quote": found.group(0)}) if found else None
+
+
+def barrier_reasons(ctx: RequestContext, case) -> list[Reason]:  # noqa: ANN001 - knowledge.Case
+    """For each stated barrier, what in this case meets it (BARRIER_FEATURES), if anything does."""
     kb, out = ctx.kb, []
     for barrier in ctx.q.barriers:
-        for r in kb.remedies:   # sorted strongest first per barrier
-            tags = instruments if r.remedy_scheme == "instrument" else themes
-            if r.barrier == barrier and r.remedy in tags:
-                bl = (kb.concept_label("barrier", barrier, "nl"), kb.concept_label("barrier", barrier, "en"))
-                rl = (kb.concept_label(r.remedy_scheme, r.remedy, "nl"), kb.concept_label(r.remedy_scheme, r.remedy, "en"))
-                where_nl = f" in '{case_title}'" if case_title else ""
-                where_en = f" in '{case_title}'" if case_title else ""
-                out.append(Reason("addresses-barrier",
-                                  f"pakt uw drempel '{bl[0].lower()}' aan via '{rl[0].lower()}'{where_nl}",
-                                  f"addresses your barrier '{bl[1].lower()}' through '{rl[1].lower()}'{where_en}",
-                                  {"barrier": barrier, "remedy": r.remedy, "remedy_scheme": r.remedy_scheme}))
-                break
+        for feature in BARRIER_FEATURES.get(barrier, ()):
+            found = _feature(ctx, case, feature)
+            if found is None:
+                continue
+            x, data = found
+            bl = (kb.concept_label("barrier", barrier, "nl").lower(), kb.concept_label("barrier", barrier, "en").lower())
+            nl, en = _FEATURE_TEXT[feature]
+            out.append(Reason("addresses-barrier", f"voor uw drempel '{bl[0]}': {nl.format(x=x)}",
+                              f"for your barrier '{bl[1]}': {en.format(x=x)}",
+                              {"barrier": barrier, "feature": feature, "case": case.id, **data}))
+            break
     return out
 
 
@@ -84,8 +130,7 @@ class PracticeBarrier:
         return ctx.index.case_barrier[:, cols].mean(axis=1) * ctx.relevance_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
-        case = _case(ctx, position)
-        return barrier_reasons(ctx, case.themes, case.instruments)
+        return barrier_reasons(ctx, _case(ctx, position))
 
 
 class PracticeSemantic:

@@ -264,7 +264,13 @@ class RequestContext:
         cache = self.__dict__.setdefault("_relevance", {})
         if params not in cache:
             cache[params] = case_relevance(self, params)
+        self.__dict__["last_relevance"] = cache[params]
         return cache[params]
+
+    @cached_property
+    def last_relevance(self) -> np.ndarray:
+        """The case relevance of the last ranking (explanations pick a peer's most relevant cases by it)."""
+        return self.relevance_cases
 
     @cached_property
     def intercommunale_vector(self) -> np.ndarray:

@@ -103,10 +103,16 @@ def check_reason(store: GraphStore, kb: KnowledgeBase, rec, reason, item, q) -> 
             assert ask(store, f'ASK {{ {subject} org:memberOf/skos:prefLabel ?l FILTER(STR(?l) = "{name}") }}')
     elif kind == "addresses-barrier":
         assert d["barrier"] in q.barriers
-        case = iri(kb.cases[item.iri].iri) if item.id else iri(next(c.iri for c in kb.cases.values() if c.id == d["case"]))
-        prop = "kl:instrument" if d["remedy_scheme"] == "instrument" else "kl:theme"
-        assert ask(store, f'ASK {{ ?r a kl:BarrierRemedy ; kl:barrier/skos:notation "{d["barrier"]}" ; '
-                          f'kl:remedy ?i . ?i skos:notation "{d["remedy"]}" . {case} {prop} ?i }}')
+        case_iri = item.iri if item.id else next(c.iri for c in kb.cases.values() if c.id == d["case"])
+        case = iri(case_iri)
+        feature = d["feature"]
+        if feature == "intercommunale":
+            assert ask(store, f"ASK {{ {case} prov:wasAssociatedWith {iri(d['government'])} . "
+                              f"{iri(d['government'])} a kl:IntermunicipalAssociation }}")
+        elif feature in ("subsidy", "regulation", "campaign"):
+            assert ask(store, f'ASK {{ {case} kl:instrument/skos:notation "{d["instrument"]}" }}')
+        else:
+            assert d["quote"] in kb.cases[case_iri].summary_nl and d["quote"] in reason.text_nl
         if item.id is None:
             assert ask(store, f"ASK {{ {case} prov:wasAssociatedWith {subject} }}")
     elif kind == "text-match":
@@ -139,3 +145,24 @@ def test_every_reason_is_true_of_the_graph(graph_store: GraphStore, kb: Knowledg
     if kb.remedies:
         must.add("addresses-barrier")
     assert must <= seen, f"never exercised: {must - seen}"
+
+
+def test_a_practice_gets_no_reason_for_only_sharing_the_province(fitted: Recommender) -> None:
+    for request in REQUESTS:
+        for item in fitted.recommend(**request, limit=15).practices:
+            assert "same-province" not in {r.kind for r in item.reasons}, item.id
+
+
+def test_a_nonsense_description_matches_nothing(fitted: Recommender) -> None:
+    result = fitted.recommend(profile={"description": "asdfgh qwerty"}, limit=10)
+    kinds = {r.kind for item in result.peers + result.practices for r in item.reasons}
+    assert "text-match" not in kinds
+
+
+def test_barrier_reasons_say_what_in_the_case_meets_the_barrier(fitted: Recommender) -> None:
+    result = fitted.recommend(profile={"population": 6000, "province": "Oost-Vlaanderen", "themes": ["textiel"],
+                                       "barriers": ["middelen-menskracht"]}, limit=15)
+    barrier = [r for item in result.practices for r in item.reasons if r.kind == "addresses-barrier"]
+    assert barrier, "a small municipality short of staff hears what in a practice helps"
+    assert all(r.data["feature"] in ("intercommunale", "volunteers", "free", "subsidy") for r in barrier)
+    assert not any("via '" in r.text_nl for r in barrier)   # no generic instrument label
