@@ -43,7 +43,9 @@ class CopContext:
     def __init__(self, *, profiles: dict[str, GovernmentProfile], concepts: dict[str, Any],
                  partner_rows: list[dict[str, object]]) -> None:
         self.profiles, self.concepts, self.partner_rows = profiles, concepts, partner_rows
-        self.labels = concept_labels(concepts)
+        # topic codes, and the names of intermunicipal associations (a reason names the one two members share)
+        self.labels = concept_labels(concepts) | {iri: (p.name, p.name) for iri, p in profiles.items()
+                                                  if p.type == "intergemeentelijk"}
 
 
 def get_cop_context(request: Request) -> CopContext:

@@ -26,6 +26,16 @@ def _names(people: list[Participant], limit: int = 4) -> str:
     return ", ".join(names[:limit]) + (f" (+{len(names) - limit})" if len(names) > limit else "")
 
 
+def _tie(participant: Participant, other: Participant, labels: Labels) -> tuple[str, str]:
+    """'Poperinge (buur)' or 'Ieper (IVVO)': who, and what ties them (an intercommunale named where known)."""
+    if other.id in participant.neighbours or participant.id in other.neighbours:
+        return f"{other.name} (buur)", f"{other.name} (neighbour)"
+    shared = sorted(participant.associations & other.associations, key=lambda a: (a not in labels, a))
+    if shared and shared[0] in labels:
+        return f"{other.name} ({labels[shared[0]][0]})", f"{other.name} ({labels[shared[0]][1]})"
+    return other.name, other.name
+
+
 def _label(code: str, labels: Labels, lang: int) -> str:
     return labels[code][lang] if code in labels else code
 
@@ -69,11 +79,13 @@ def reasons(problem: Problem, plan: Plan, participant: Participant, group: Group
     if is_small(participant, weights):
         nearby = [p for p in members if p.id in partners[participant.id]]
         if nearby:
+            ties = [_tie(participant, p, labels) for p in sorted(nearby, key=lambda p: p.name)[:4]]
+            more = f" (+{len(nearby) - 4})" if len(nearby) > 4 else ""
             out.append(_reason("cooperation",
                                f"Kleine gemeente met een buur of partner uit een samenwerkingsverband in de groep: "
-                               f"{_names(nearby)}",
+                               f"{', '.join(t[0] for t in ties)}{more}",
                                f"Small municipality with a neighbour or fellow association member in the group: "
-                               f"{_names(nearby)}"))
+                               f"{', '.join(t[1] for t in ties)}{more}"))
     linked = [problem.participant(b if a == participant.id else a) for a, b in c.must_link
               if participant.id in (a, b)]
     linked = [p for p in linked if p.id in plan[group.code]]

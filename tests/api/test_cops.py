@@ -139,3 +139,15 @@ def test_the_catalogue_lists_the_five_groups(client: TestClient) -> None:
     assert groups["cop-monitoring"]["topics"] == ["monitoring"]
     assert groups["traject-strategie"]["kind"] == "begeleiding"
     assert all(g["min_size"] <= g["max_size"] for g in groups.values())
+
+
+def test_a_shared_intercommunale_from_a_member_list_is_a_cooperation_link(client: TestClient) -> None:
+    # Heuvelland and Alveringem share no border, police zone or housing association: only IVVO's member list
+    body = {"participants": [{"nis_code": "33039"}, {"nis_code": "38002"}],
+            "groups": [{"code": "cop-circulair-aankopen", "min_size": 2, "max_size": 5}],
+            "constraints": {"max_groups_per_participant": 1, "assign_all": True, "min_frontrunners_per_group": 0}}
+    r = client.post(URL, json=body)
+    assert r.status_code == 200, r.text
+    reasons = {a["participant"]: a["reasons"] for a in r.json()["assignments"]}
+    cooperation = [x for x in reasons["33039"] if x["kind"] == "cooperation"]
+    assert cooperation and "Alveringem (IVVO)" in cooperation[0]["text_nl"]

@@ -37,7 +37,7 @@ def test_reasons_name_topic_frontrunner_learning_and_neighbour() -> None:
     assert "2 late-majority member(s)" in rf[2]["text_en"]
     assert _kinds(rl) == ["interest-fit", "learning", "cooperation"]
     assert rl[1]["text_nl"] == "Late meerderheid: kan leren van koploper(s) Leuven"
-    assert rl[2]["text_en"].endswith("Begijnendijk")
+    assert rl[2]["text_en"].endswith("Begijnendijk (neighbour)")
 
 
 def test_report_marks_the_binding_rules_tight() -> None:
