@@ -16,7 +16,7 @@ from .encoders import Encoder
 from .graph import PersonalisedPageRank, build_graph
 from .knowledge import ROLE_WEIGHT, KnowledgeBase
 from .profiles import GovernmentProfile
-from .text import LexicalIndex, case_text, case_text_en
+from .text import LexicalIndex, case_text, case_text_en, case_words
 
 BROADER_SHARE = 0.5   # a case on 'textiel' is half a match for an interest in 'consumentengoederen'
 
@@ -81,6 +81,7 @@ class RecommenderIndex:
     case_vectors: np.ndarray         # cases x d, L2-normalised
     lexical: LexicalIndex
     lexical_en: LexicalIndex | None  # over English summaries, for English queries (None if none exist)
+    lexical_words: LexicalIndex      # char 3-5-grams across words, over title + both summaries: descriptions
     ppr: PersonalisedPageRank
     ppr_case_pos: np.ndarray
     ppr_gov_pos: np.ndarray
@@ -149,6 +150,8 @@ def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encod
     lexical = LexicalIndex(min_df=1 if len(texts) < 5000 else 2).fit(texts)
     texts_en = [case_text_en(c) for c in cases]
     lexical_en = LexicalIndex(min_df=1 if len(texts) < 5000 else 2).fit(texts_en) if any(texts_en) else None
+    lexical_words = LexicalIndex(min_df=1 if len(texts) < 5000 else 2, analyzer="char").fit(
+        [case_words(c) for c in cases])
     ppr = PersonalisedPageRank(build_graph(kb), alpha=ppr_alpha, n_iter=ppr_iter)
     return RecommenderIndex(
         gov_iris=gov_iris, gov_pos=gov_pos, case_iris=case_iris, case_pos=case_pos, themes=themes,
@@ -164,5 +167,5 @@ def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encod
         province_names=province_names, gov_type=np.array([type_pos[p.type] for p in profs], dtype=np.int32),
         type_names=type_names, neighbours=neigh, membership=memb, membership_t=sparse.csr_matrix(memb.T), org_iris=org_iris,
         peer_candidate=np.array([(not p.former) and (p.cases_total > 0 or bool(p.declarations)) for p in profs]),
-        case_vectors=np.ascontiguousarray(vectors, dtype=np.float32), lexical=lexical, lexical_en=lexical_en, ppr=ppr,
+        case_vectors=np.ascontiguousarray(vectors, dtype=np.float32), lexical=lexical, lexical_en=lexical_en, lexical_words=lexical_words, ppr=ppr,
         ppr_case_pos=ppr.positions(case_iris), ppr_gov_pos=ppr.positions(gov_iris))

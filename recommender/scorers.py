@@ -251,12 +251,10 @@ class RequestContext:
 
     @cached_property
     def description_lexical(self) -> np.ndarray:
-        """Character n-gram similarity of the description alone to each case (English on English summaries)."""
+        """Character n-gram similarity of the description alone to each case's words, Dutch and English."""
         if not self.has_description:
             return np.zeros(len(self.index.case_iris), dtype=np.float32)
-        if self.index.lexical_en is not None and is_english(self.q.description):
-            return self.index.lexical_en.similarity(self.q.description)
-        return self.index.lexical.similarity(self.q.description)
+        return self.index.lexical_words.similarity(self.q.description)
 
     def ranking_relevance(self, params) -> np.ndarray:  # noqa: ANN001 - ranking.RankingParams (import cycle)
         from .ranking import case_relevance

@@ -27,6 +27,12 @@ def case_text(case: Case, kb: KnowledgeBase) -> str:
     return " . ".join(p for p in (case.title, case.summary_nl or case.summary_en, ", ".join(labels)) if p)
 
 
+def case_words(case: Case) -> str:
+    """What a description is matched on: the case's own words in both languages (title, Dutch and English
+    summaries), without concept labels, which would match every description that names a broad topic."""
+    return " . ".join(p for p in (case.title, case.summary_nl, case.summary_en) if p)
+
+
 def case_text_en(case: Case) -> str:
     """The English text of a case (its English summary), for English queries."""
     return case.summary_en
@@ -67,13 +73,15 @@ def query_text(q: QueryProfile, kb: KnowledgeBase) -> str:
 class LexicalIndex(BaseEstimator):
     """TF-IDF over character n-grams; ``similarity(text)`` gives cosine similarity to every document."""
 
-    def __init__(self, *, ngram_range: tuple[int, int] = (3, 5), min_df: int = 1, max_features: int | None = 200_000) -> None:
+    def __init__(self, *, ngram_range: tuple[int, int] = (3, 5), min_df: int = 1, max_features: int | None = 200_000,
+                 analyzer: str = "char_wb") -> None:
         self.ngram_range = ngram_range
+        self.analyzer = analyzer
         self.min_df = min_df
         self.max_features = max_features
 
     def fit(self, documents: list[str], y: None = None) -> Self:
-        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True,
+        self.vectorizer_ = TfidfVectorizer(analyzer=self.analyzer, ngram_range=self.ngram_range, sublinear_tf=True,
                                            strip_accents="unicode", lowercase=True, min_df=self.min_df,
                                            max_features=self.max_features, dtype=np.float32)
         matrix = self.vectorizer_.fit_transform(documents)
