@@ -6,6 +6,12 @@ keyword hidden in a string, an IRI or a comment is not a keyword, and a keyword 
 the bare words, and those are enough to find SERVICE, LOAD and every update operation, the query
 form and the FROM / FROM NAMED targets. It runs in the web process in linear time; the rdflib
 parse in the worker is a second, independent check (``_worker.rdflib_verdict``).
+
+One thing a lexer cannot decide alone: after an operand, ``<`` may be less-than, so ``1<2)SERVICE#>``
+is an IRI to a lexer and ``1 < 2 ) SERVICE`` plus a comment to the engine. The guard fails closed
+there (``_refuse_ambiguous_iris``): where ``<`` follows an operand, an IRI that is not an absolute
+``scheme://`` IRI may not contain what would let the engine's reading leave the expression or fall out
+of step with ours (``(`` ``)`` ``'`` ``#``). Such a query is refused with a reason, never run.
 """
 
 from __future__ import annotations
@@ -114,6 +120,7 @@ def check_query(text: str, *, max_length: int, local_graphs: frozenset[str]) -> 
     for word in words:
         if word in FORBIDDEN:
             raise QueryRefused(FORBIDDEN[word])
+    _refuse_ambiguous_iris(tokens)
     base, prefixes, position = _read_prologue(tokens)
     if position >= len(tokens):
         raise QueryRefused("no query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
@@ -126,6 +133,30 @@ def check_query(text: str, *, max_length: int, local_graphs: frozenset[str]) -> 
             raise QueryRefused(f"FROM <{iri}> is not one of this endpoint's graphs; only local graphs can be "
                                "queried (see the service description for their names)")
     return CheckedQuery(text=text, form=form, from_graphs=tuple(from_graphs), from_named_graphs=tuple(from_named))
+
+
+# tokens after which "<" can be the less-than operator (an expression operand ends there)
+_OPERAND_KINDS = frozenset({"var", "number", "string", "iri", "pname", "lang", "bnode"})
+_OPERAND_WORDS = frozenset({"TRUE", "FALSE"})
+_ABSOLUTE_HIERARCHICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+_UNSAFE_IN_AMBIGUOUS_IRI = re.compile(r"[()'#]")
+
+
+def _refuse_ambiguous_iris(tokens: list[Token]) -> None:
+    """Refuse an IRI that the engine could read as ``<`` (less-than) followed by code we did not see."""
+    for before, previous, token in zip([Token("other", "")] + tokens, tokens, tokens[1:]):
+        if token.kind != "iri" or (before.kind == "word" and before.text.upper() == "PREFIX"):
+            continue   # PREFIX p: <iri> is a declaration, never an expression
+        after_operand = previous.kind in _OPERAND_KINDS or previous.text in (")", "]") or \
+            (previous.kind == "word" and previous.text.upper() in _OPERAND_WORDS)
+        if not after_operand:
+            continue
+        content = token.text[1:-1]
+        # "scheme://..." cannot continue an expression ("http:" then "//" is a syntax error), so it is an IRI
+        if not _ABSOLUTE_HIERARCHICAL.match(content) and _UNSAFE_IN_AMBIGUOUS_IRI.search(content):
+            raise QueryRefused(
+                f"ambiguous '<' before {token.text[:40]!r}: it could be less-than or the start of an IRI. "
+                "Put spaces around '<' when you mean less-than, or write ( ) ' in an IRI as %28 %29 %27")
 
 
 def _read_prologue(tokens: list[Token]) -> tuple[str | None, dict[str, str], int]:

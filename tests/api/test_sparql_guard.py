@@ -25,6 +25,12 @@ LOCAL = frozenset({"https://w3id.org/kringloop/graph/cases", "https://w3id.org/k
                  id="forbidden-words-in-comment-string-iri"),
     pytest.param("SELECT ?drop ?insert { ?drop ?service ?insert }", "SELECT", (), (), id="forbidden-words-as-variables"),
     pytest.param("SELECT * { ?s ?p ?o FILTER(?o<?s) }", "SELECT", (), (), id="less-than-is-not-an-iri"),
+    pytest.param("SELECT * { ?s ?p ?o FILTER(?o<3&&?s>2) }", "SELECT", (), (), id="less-than-greater-than-no-space"),
+    pytest.param("SELECT * { ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?o }", "SELECT", (), (),
+                 id="fragment-iri-after-a-variable"),
+    pytest.param("SELECT * { ?s ?p <http://dbpedia.org/resource/Leuven_(city)> }", "SELECT", (), (),
+                 id="parentheses-in-an-iri-after-a-variable-without-a-forbidden-word"),
+    pytest.param("BASE <http://x/> SELECT * { <#a> ?p ?o }", "SELECT", (), (), id="relative-fragment-in-subject"),
 ])
 def test_allowed_queries(text: str, form: str, from_graphs: tuple, from_named: tuple) -> None:
     checked = check_query(text, max_length=1000, local_graphs=LOCAL)
@@ -48,6 +54,9 @@ def test_allowed_queries(text: str, form: str, from_graphs: tuple, from_named: t
     pytest.param("# nothing", "no query", id="only-a-comment"),
     pytest.param("PREFIX x <http://x/> SELECT * {}", "PREFIX", id="malformed-prefix"),
     pytest.param("WHERE { ?s ?p ?o }", "expected SELECT", id="no-form"),
+    pytest.param("SELECT * WHERE { FILTER(1<2)SERVICE#>\n<http://x/>{?x ?y ?z} }", "ambiguous", id="probe"),
+    pytest.param("SELECT * WHERE { FILTER(?a<STR(?b)&&?c>?d) }", "ambiguous", id="function-call-after-less-than"),
+    pytest.param("SELECT * WHERE { ?s ?p ?o FILTER(?o<#x>\n) }", "ambiguous", id="fragment-after-less-than"),
 ])
 def test_refused_queries(text: str, message: str) -> None:
     with pytest.raises(QueryRefused, match=message):

@@ -99,7 +99,28 @@ def attacks(port: int) -> list[tuple[str, dict[str, str]]]:
         "copy": f"COPY <{BASE}graph/cases> TO <{url}/g>",
         "with-modify": f"WITH <{BASE}graph/cases> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
     }
+    queries.update(hidden_in_ambiguous_iris(url))
     return [(name, {"query": q}) for name, q in queries.items()]
+
+
+def hidden_in_ambiguous_iris(url: str) -> dict[str, str]:
+    """The outside probe's query (SERVICE behind '<' that a lexer reads as an IRI and the engine as
+    less-than) and mutations of it: comments, escapes, case, nesting, BIND/FILTER, SILENT, FROM, strings."""
+    adjust = 'BIND(ADJUST(NOW(),"PT0S"^^<http://www.w3.org/2001/XMLSchema#dayTimeDuration>) AS ?adj)'
+    return {
+        "probe-service-behind-less-than": f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{url}/hit>{{?x ?y ?z}} {adjust} }}",
+        "probe-service-silent": f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\nSILENT <{url}/hit>{{?x ?y ?z}} {adjust} }}",
+        "probe-lowercase": f"select * where {{ filter(1<2)service#>\n<{url}/hit>{{?x ?y ?z}} }}",
+        "probe-escaped": f"SELECT * WHERE {{ FILTER(1<2)\\u0053ERVICE#>\n<{url}/hit>{{?x ?y ?z}} }}",
+        "probe-variable-operand": f"SELECT * WHERE {{ ?a ?b ?c FILTER(?c<?a)SERVICE#>\n<{url}/hit>{{?x ?y ?z}} }}",
+        "probe-in-bind": f"SELECT * WHERE {{ BIND((1<2)AS?v)SERVICE#>\n<{url}/hit>{{?x ?y ?z}} }}",
+        "probe-nested": f"ASK {{ {{ SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{url}/hit>{{?x ?y ?z}} }} }} }}",
+        "probe-from": f"SELECT ((1<2)AS?v)FROM#>\n<{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "probe-from-named": f"SELECT ((1<2)AS?v)FROM#>\nNAMED <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "probe-string-desync": f"SELECT * WHERE {{ FILTER(?a<'x>')SERVICE<{url}/hit>{{?x ?y ?z}}#' }}",
+        "probe-comment-then-long-string": f'SELECT * WHERE {{ ?s ?p ?o FILTER(?o<?s#>"""\n) SERVICE <{url}/hit> {{ ?x ?y ?z }} #""" }}',
+        "probe-after-a-fragment-iri": f"SELECT * WHERE {{ ?s ?p <http://e/(x)#> . FILTER(1<2)SERVICE#>\n<{url}/hit>{{}} }}",
+    }
 
 
 ATTACK_IDS = [name for name, _ in attacks(1)]
@@ -119,7 +140,7 @@ def test_forbidden_requests_are_refused_before_execution(client: TestClient, lis
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["ok"] is False and body["status"] == 400
-    assert any(word in body["error"] for word in ("SERVICE", "FROM", "LOAD", "update", "read-only")), body
+    assert any(word in body["error"] for word in ("SERVICE", "FROM", "LOAD", "update", "read-only", "ambiguous")), body
     assert listener.connections == []
 
 
@@ -143,6 +164,15 @@ def test_the_worker_refuses_service_even_if_the_guard_is_bypassed(client: TestCl
         "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}",
         "format": "json", "max_rows": 5})
     assert reply[0] == "refused" and "SERVICE" in reply[1]
+    assert listener.connections == []
+
+
+def test_the_worker_fails_closed_when_its_parser_cannot_read_the_query(client: TestClient, listener: Listener) -> None:
+    # ADJUST (SPARQL 1.2) is beyond rdflib: with SERVICE anywhere in the text, no opinion means no
+    for name in ("probe-service-behind-less-than", "probe-service-silent"):
+        reply = client.app.state.sparql.pool.run({"query": hidden_in_ambiguous_iris(f"http://127.0.0.1:{listener.port}")[name],
+                                                  "format": "json", "max_rows": 5})
+        assert reply[0] == "refused" and "could not be checked" in reply[1]
     assert listener.connections == []
 
 
