@@ -6,6 +6,8 @@ in the graph, by ``id`` with a ``profile``; ``profile`` fields override the grap
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
@@ -38,6 +40,10 @@ REQUEST_KEYS = {"participants", "groups", "constraints", "weights", "time_limit_
 
 def _codes(concepts: Mapping[str, Any], scheme: str) -> set[str]:
     return {str(c["code"]) for c in concepts.get(scheme, [])}
+
+
+MAX_WEIGHT = 1000.0   # an objective weight; the defaults are 0.5 to 10
+WEIGHT_MAXIMA = {"small_population": 10_000_000, "frontrunner_topic_threshold": 1.0}  # not weights: other ranges
 
 
 def _unit(value: Any, field: str) -> float:
@@ -249,8 +255,10 @@ def _weights(value: Any) -> Weights:
     allowed = {f.name for f in fields(Weights)}
     _check_keys(value, allowed, "weights")
     for key, v in value.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-            raise CopInputError(f"weights.{key}: must be a number ≥ 0")
+        # NaN compares false with everything and inf/1e308 overflow the solver: both are refused here
+        top = WEIGHT_MAXIMA.get(key, MAX_WEIGHT)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0 <= v <= top:
+            raise CopInputError(f"weights.{key}: must be a finite number between 0 and {top:g}")
     return Weights(**value)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import csv
 import io
 from collections.abc import Iterator
@@ -151,3 +153,16 @@ def test_a_shared_intercommunale_from_a_member_list_is_a_cooperation_link(client
     reasons = {a["participant"]: a["reasons"] for a in r.json()["assignments"]}
     cooperation = [x for x in reasons["33039"] if x["kind"] == "cooperation"]
     assert cooperation and "Alveringem (IVVO)" in cooperation[0]["text_nl"]
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e308"])
+def test_weights_must_be_finite_and_bounded(client: TestClient, value: str) -> None:
+    body = json.dumps({**_request(), "weights": {"cooperation": 0}}).replace('"cooperation": 0', f'"cooperation": {value}')
+    r = client.post(URL, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert "weights.cooperation" in r.text and "finite" in r.text
+
+
+def test_thresholds_among_the_weights_keep_their_own_range(client: TestClient) -> None:
+    r = client.post(URL, json={**_request(), "weights": {"small_population": 25_000, "frontrunner_topic_threshold": 0.4}})
+    assert r.status_code == 200, r.text

@@ -77,7 +77,11 @@ def test_self_described_participants_need_no_graph(request_file: Path, tmp_path:
     ("[1, 2]", "mapping"),
     ('{"participants": [{"nis_code": "99999"}]}', "participants.0.nis_code"),
     ('{"participants": [{"nis_code": "24062"}], "groups": ["cop-onbekend"]}', "groups.0.code"),
-], ids=["syntax", "not-a-mapping", "unknown-nis", "unknown-group"])
+    ("[" * 100_000, "nested"),
+    ("a:\n" + "".join(" " * (2 * i) + "b:\n" for i in range(1, 3000)), "nested"),
+    ('{"participants": [{"nis_code": "24062"}, {"nis_code": "24001"}], "groups": ["cop-monitoring"], '
+     '"weights": {"cooperation": .inf}}', "weights.cooperation"),
+], ids=["syntax", "not-a-mapping", "unknown-nis", "unknown-group", "deep-json", "deep-yaml", "infinite-weight"])
 def test_bad_input_exits_2_with_one_line(graph_store: GraphStore, tmp_path: Path, capsys, text: str,
                                          needle: str) -> None:
     path = tmp_path / "bad.json"
