@@ -24,9 +24,11 @@ class Settings(BaseSettings):
     embedding_model: str = "use-multilingual"
     sparql_timeout_s: float = 10.0
     sparql_max_rows: int = 10_000
+    sparql_max_bytes: int = 8_000_000     # about this many bytes of answer, then truncated like max_rows
     sparql_max_query_length: int = 20_000
-    sparql_workers: int = 2
+    sparql_workers: int = 3               # one more than a slow client may hold (docs/operations.md)
     sparql_max_concurrent: int = 8
+    sparql_per_client: int = 2            # queries one client may have running at once
     sparql_worker_memory_mb: int = 2048
     cors_origins: list[str] = []
     # registrations, curation and coordinator tokens (SQLite); per-client limits by endpoint name as

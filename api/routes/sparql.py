@@ -101,7 +101,8 @@ async def _answer(request: Request, service: SparqlService, query: str, *, forma
                   default_graphs: list[str], named_graphs: list[str]) -> Response:
     result: SparqlResult = await service.execute_async(
         query, accept=request.headers.get("accept"), format_override=format_override,
-        default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None)
+        default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None,
+        client=request.client.host if request.client else None)
     return Response(result.body, media_type=result.format.content_type,
                     headers={"X-Kringloop-Truncated": "true" if result.truncated else "false",
                              "X-Kringloop-Rows": str(result.rows), "Vary": "Accept"})

@@ -6,6 +6,7 @@ need is here. See ``_errors`` for the exception tree.
 
 from ._description import service_description, void_description
 from ._errors import (
+    ClientBusy,
     NotAcceptable,
     Overloaded,
     QueryAborted,
@@ -13,6 +14,7 @@ from ._errors import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooDeep,
     QueryTooLong,
     SparqlError,
 )
@@ -26,6 +28,7 @@ from ._service import OUTPUT_PREFIXES, SparqlConfig, SparqlResult, SparqlService
 __all__ = [
     "check_query",
     "CheckedQuery",
+    "ClientBusy",
     "describe",
     "Description",
     "ExampleQuery",
@@ -45,6 +48,7 @@ __all__ = [
     "QueryRefused",
     "QuerySyntaxError",
     "QueryTimeout",
+    "QueryTooDeep",
     "QueryTooLong",
     "RESULT_FORMATS",
     "service_description",

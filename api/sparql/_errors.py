@@ -5,10 +5,12 @@
           +-- QueryRefused        400  forbidden feature (SERVICE, LOAD, update, remote FROM), bad parameters
           +-- QuerySyntaxError    400  the engine could not parse the query
           +-- QueryTooLong        413  longer than sparql_max_query_length
+          +-- QueryTooDeep        400  groups or brackets nested deeper than the engine's parser can take
           +-- NotAcceptable       406  no result format the client accepts
           +-- QueryTimeout        503  stopped at the deadline; the worker was killed and replaced
           +-- QueryAborted        503  the worker died (memory limit) while running the query
           +-- Overloaded          503  every slot busy; comes with Retry-After
+          +-- ClientBusy          429  this client already has its share of queries running; Retry-After
           +-- QueryFailed         500  the engine failed on a query it accepted
 """
 
@@ -40,13 +42,30 @@ class NotAcceptable(SparqlError):
 class QueryTimeout(SparqlError):
     status = 503
 
+    def __init__(self, message: str, *, retry_after_s: int = 10) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+
 
 class QueryAborted(SparqlError):
     status = 503
 
+    def __init__(self, message: str, *, retry_after_s: int = 10) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+
+
+class QueryTooDeep(SparqlError):
+    status = 400
+
 
 class Overloaded(SparqlError):
     status = 503
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+
+
+class ClientBusy(SparqlError):
+    status = 429
 
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after_s)})

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from ._errors import QueryRefused, QueryTooLong
+from ._errors import QueryRefused, QueryTooDeep, QueryTooLong
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 # Update operations and federated query: none of these words can appear as a bare word in a
@@ -116,12 +116,13 @@ def check_query(text: str, *, max_length: int, local_graphs: frozenset[str]) -> 
     if len(text) > max_length:
         raise QueryTooLong(f"the query is {len(text)} characters long; the limit is {max_length}")
     tokens = tokenize(unescape_codepoints(text))
+    _refuse_deep_nesting(tokens)
     words = [t.text.upper() for t in tokens if t.kind == "word"]
     for word in words:
         if word in FORBIDDEN:
             raise QueryRefused(FORBIDDEN[word])
-    _refuse_ambiguous_iris(tokens)
     base, prefixes, position = _read_prologue(tokens)
+    _refuse_ambiguous_iris(tokens, declared=set(prefixes))
     if position >= len(tokens):
         raise QueryRefused("no query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
     form = tokens[position].text.upper() if tokens[position].kind == "word" else ""
@@ -142,7 +143,19 @@ _ABSOLUTE_HIERARCHICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _UNSAFE_IN_AMBIGUOUS_IRI = re.compile(r"[()'#]")
 
 
-def _refuse_ambiguous_iris(tokens: list[Token]) -> None:
+_SCHEME_OR_PREFIX = re.compile(r"([A-Za-z][\w.\-]*):")
+
+
+def _cannot_continue_an_expression(content: str, declared: set[str]) -> bool:
+    """True when ``content`` read after less-than is a syntax error, so the engine must read an IRI:
+    "scheme://..." ("http:" then "//" never parses) or "name:..." with an undeclared prefix "name"."""
+    if _ABSOLUTE_HIERARCHICAL.match(content):
+        return True
+    found = _SCHEME_OR_PREFIX.match(content)
+    return bool(found) and found.group(1) not in declared
+
+
+def _refuse_ambiguous_iris(tokens: list[Token], *, declared: set[str]) -> None:
     """Refuse an IRI that the engine could read as ``<`` (less-than) followed by code we did not see."""
     for before, previous, token in zip([Token("other", "")] + tokens, tokens, tokens[1:]):
         if token.kind != "iri" or (before.kind == "word" and before.text.upper() == "PREFIX"):
@@ -152,11 +165,26 @@ def _refuse_ambiguous_iris(tokens: list[Token]) -> None:
         if not after_operand:
             continue
         content = token.text[1:-1]
-        # "scheme://..." cannot continue an expression ("http:" then "//" is a syntax error), so it is an IRI
-        if not _ABSOLUTE_HIERARCHICAL.match(content) and _UNSAFE_IN_AMBIGUOUS_IRI.search(content):
+        if not _cannot_continue_an_expression(content, declared) and _UNSAFE_IN_AMBIGUOUS_IRI.search(content):
             raise QueryRefused(
                 f"ambiguous '<' before {token.text[:40]!r}: it could be less-than or the start of an IRI. "
                 "Put spaces around '<' when you mean less-than, or write ( ) ' in an IRI as %28 %29 %27")
+
+
+MAX_NESTING = 100   # the engine's recursive parser overflows its stack somewhere past a thousand levels
+
+
+def _refuse_deep_nesting(tokens: list[Token]) -> None:
+    depth = deepest = 0
+    for token in tokens:
+        if token.text in ("{", "(", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in ("}", ")", "]"):
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise QueryTooDeep(f"the query nests groups or brackets {deepest} levels deep; at most {MAX_NESTING} "
+                           "levels are accepted")
 
 
 def _read_prologue(tokens: list[Token]) -> tuple[str | None, dict[str, str], int]:

@@ -4,6 +4,11 @@
 pipe in the event loop (the route). Both share one thread-safe idle queue and one slot counter. A
 worker past the deadline is killed (SIGKILL: Oxigraph has no cancellation) and a replacement
 starts in the background, so the other workers keep answering meanwhile.
+
+Fairness (outside probe, finding 3): one client may have at most ``per_client`` queries running
+(more get 429); and a client whose queries are slow (one ran longer than ``slow_after_s`` in the last
+``slow_memory_s``, or one is running that long now) shares a slow lane of ``workers - 1`` workers with
+the other slow clients, so one worker always stays for everyone else's short queries.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from . import _worker
-from ._errors import Overloaded, QueryAborted, QueryTimeout
+from ._errors import ClientBusy, Overloaded, QueryAborted, QueryTimeout
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,9 @@ class PoolConfig:
     isolate_network: bool = True
     start_timeout_s: float = 60.0
     prefixes: dict[str, str] = field(default_factory=dict)
+    per_client: int = 2
+    slow_after_s: float = 2.0
+    slow_memory_s: float = 60.0
 
 
 class _Worker:
@@ -94,6 +102,7 @@ class WorkerPool:
         self._closed = False
         self.info: dict[str, Any] = {}
         self.replacements = 0
+        self._fair = _Fairness(config)
 
     def start(self) -> WorkerPool:
         for _ in range(self.config.workers):
@@ -119,7 +128,7 @@ class WorkerPool:
         with self._lock:
             return sorted(w.process.pid for w in self._all if w.process.pid)
 
-    def run(self, request: dict[str, Any]) -> tuple:
+    def run(self, request: dict[str, Any], client: str | None = None) -> tuple:
         """The worker's reply to ``request``.
 
         Raises:
@@ -131,13 +140,16 @@ class WorkerPool:
         if not self._slots.acquire(blocking=False):
             raise Overloaded(f"too many SPARQL queries at once (limit {self.config.max_concurrent}); "
                              "try again shortly", retry_after_s=retry_after)
+        ticket = None
         try:
-            worker = self._take_idle(retry_after)
+            ticket = self._fair.enter(client, retry_after)
+            worker = self._take_idle(retry_after, ticket)
             return self._run_on(worker, request)
         finally:
+            self._fair.leave(ticket)
             self._slots.release()
 
-    async def run_async(self, request: dict[str, Any]) -> tuple:
+    async def run_async(self, request: dict[str, Any], client: str | None = None) -> tuple:
         """``run`` for an event loop: waits on the worker's pipe in the loop itself, not in a thread.
 
         Under load every hand-over between threads and processes waits for a CPU; skipping the
@@ -147,17 +159,26 @@ class WorkerPool:
         if not self._slots.acquire(blocking=False):
             raise Overloaded(f"too many SPARQL queries at once (limit {self.config.max_concurrent}); "
                              "try again shortly", retry_after_s=retry_after)
+        ticket = None
         try:
-            worker = await self._take_idle_async(retry_after)
+            ticket = self._fair.enter(client, retry_after)
+            worker = await self._take_idle_async(retry_after, ticket)
             return await self._run_on_async(worker, request)
         finally:
+            self._fair.leave(ticket)
             self._slots.release()
 
-    async def _take_idle_async(self, retry_after: int) -> _Worker:
+    async def _take_idle_async(self, retry_after: int, ticket: _Ticket) -> _Worker:
         deadline = time.monotonic() + self.config.timeout_s
         while True:
             try:
-                worker = self._idle.get_nowait()
+                if not self._fair.may_start(ticket):
+                    raise queue.Empty
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    self._fair.release(ticket)
+                    raise
             except queue.Empty:
                 if time.monotonic() >= deadline:
                     raise Overloaded("every SPARQL worker stayed busy; try again shortly",
@@ -166,6 +187,7 @@ class WorkerPool:
                 await asyncio.sleep(0.005)
                 continue
             if worker.process.is_alive():
+                self._fair.started(ticket)
                 return worker
             await asyncio.to_thread(self._retire, worker)
 
@@ -191,12 +213,12 @@ class WorkerPool:
                 loop.remove_reader(fd)
             if timed_out:
                 await asyncio.to_thread(self._retire, worker)
-                raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped")
+                raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped",
+                                   retry_after_s=max(1, math.ceil(timeout)))
             reply = worker.conn.recv()
         except (EOFError, OSError):
             await asyncio.to_thread(self._retire, worker)
-            raise QueryAborted(f"the query was stopped: it needed more than the {self.config.memory_mb} MB of "
-                               "memory a query may use, or its worker failed") from None
+            raise QueryAborted(_aborted_message(worker, self.config.memory_mb)) from None
         except asyncio.CancelledError:
             # the request went away mid-query: the worker is still busy with it, so replace it
             threading.Thread(target=self._retire, args=(worker,), daemon=True).start()
@@ -204,15 +226,27 @@ class WorkerPool:
         self._idle.put(worker)
         return reply
 
-    def _take_idle(self, retry_after: int) -> _Worker:
+    def _take_idle(self, retry_after: int, ticket: _Ticket) -> _Worker:
         deadline = time.monotonic() + self.config.timeout_s
         while True:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                if not self._fair.may_start(ticket):
+                    if time.monotonic() >= deadline:
+                        raise queue.Empty
+                    time.sleep(0.005)
+                    continue
+                try:
+                    worker = self._idle.get(timeout=max(0.0, min(0.05, deadline - time.monotonic())))
+                except queue.Empty:
+                    self._fair.release(ticket)
+                    raise
             except queue.Empty:
+                if time.monotonic() < deadline:
+                    continue
                 raise Overloaded("every SPARQL worker stayed busy; try again shortly",
                                  retry_after_s=retry_after) from None
             if worker.process.is_alive():
+                self._fair.started(ticket)
                 return worker
             self._retire(worker)
 
@@ -222,12 +256,12 @@ class WorkerPool:
             worker.conn.send(request)
             if not worker.conn.poll(timeout):
                 self._retire(worker)
-                raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped")
+                raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped",
+                                   retry_after_s=max(1, math.ceil(timeout)))
             reply = worker.conn.recv()
         except (EOFError, OSError):
             self._retire(worker)
-            raise QueryAborted(f"the query was stopped: it needed more than the {self.config.memory_mb} MB of "
-                               "memory a query may use, or its worker failed") from None
+            raise QueryAborted(_aborted_message(worker, self.config.memory_mb)) from None
         self._idle.put(worker)
         return reply
 
@@ -260,3 +294,94 @@ class WorkerPool:
                     return
                 log.exception("starting a replacement SPARQL worker failed (attempt %d)", attempt + 1)
                 time.sleep(0.5 * 2 ** attempt)
+
+
+def _aborted_message(worker: _Worker, memory_mb: int) -> str:
+    """Why a worker died mid-query, as far as its exit tells (a memory limit ends in MemoryError/abort)."""
+    code = worker.process.exitcode
+    if code is not None and code < 0 and -code in (11, 7):   # SIGSEGV / SIGBUS: the engine itself crashed
+        return "the query made the query engine crash (a very deeply nested or unusual query?); it was stopped"
+    return (f"the query was stopped: it needed more than the {memory_mb} MB of memory a query may use, "
+            "or its worker failed")
+
+
+@dataclass
+class _Ticket:
+    client: str | None
+    slow: bool
+    started_at: float | None = None
+    reserved: bool = False      # counted in the slow lane while it looks for an idle worker
+
+
+class _Fairness:
+    """Per-client limits and the slow lane (see the module docstring). Thread-safe; cheap."""
+
+    def __init__(self, config: PoolConfig) -> None:
+        self.config = config
+        self._lock = threading.Lock()
+        self._running: dict[str, int] = {}
+        self._slow_until: dict[str, float] = {}
+        self._active: list[_Ticket] = []
+
+    def _is_slow(self, client: str, now: float) -> bool:
+        if self._slow_until.get(client, 0.0) > now:
+            return True
+        # a query of this client running past the threshold right now makes it slow already
+        return any(t.client == client and t.started_at is not None and now - t.started_at > self.config.slow_after_s
+                   for t in self._active)
+
+    def enter(self, client: str | None, retry_after: int) -> _Ticket:
+        with self._lock:
+            now = time.monotonic()
+            if client is not None:
+                if self._running.get(client, 0) >= self.config.per_client:
+                    raise ClientBusy(f"you already have {self.config.per_client} SPARQL "
+                                     f"quer{'y' if self.config.per_client == 1 else 'ies'} running; wait for "
+                                     "an answer before sending more", retry_after_s=retry_after)
+                self._running[client] = self._running.get(client, 0) + 1
+            ticket = _Ticket(client, client is not None and self._is_slow(client, now))
+            self._active.append(ticket)
+            return ticket
+
+    def may_start(self, ticket: _Ticket) -> bool:
+        """A slow client's query starts only while fewer than ``workers - 1`` slow queries run. A yes
+        reserves the place (checked and taken under one lock), until ``started`` or ``release``."""
+        if not ticket.slow or self.config.workers < 2:
+            return True
+        with self._lock:
+            if ticket.reserved:
+                return True
+            now = time.monotonic()
+            slow_running = sum(1 for t in self._active if t.client is not None and (
+                t.reserved or (t.started_at is not None and (t.slow or now - t.started_at > self.config.slow_after_s))))
+            if slow_running >= self.config.workers - 1:
+                return False
+            ticket.reserved = True
+            return True
+
+    def release(self, ticket: _Ticket) -> None:
+        """Give up a reserved place (no idle worker came in time)."""
+        with self._lock:
+            ticket.reserved = False
+
+    def started(self, ticket: _Ticket) -> None:
+        with self._lock:
+            ticket.started_at = time.monotonic()
+            ticket.reserved = False
+
+    def leave(self, ticket: _Ticket | None) -> None:
+        if ticket is None:
+            return
+        with self._lock:
+            if ticket in self._active:
+                self._active.remove(ticket)
+            if ticket.client is None:
+                return
+            self._running[ticket.client] -= 1
+            if not self._running[ticket.client]:
+                del self._running[ticket.client]
+            if ticket.started_at is not None and time.monotonic() - ticket.started_at > self.config.slow_after_s:
+                self._slow_until[ticket.client] = time.monotonic() + self.config.slow_memory_s
+            if len(self._slow_until) > 10_000:   # forget the oldest marks: memory stays bounded
+                now = time.monotonic()
+                self._slow_until = {c: t for c, t in self._slow_until.items() if t > now}

@@ -32,9 +32,11 @@ class SparqlConfig:
     base_iri: str
     timeout_s: float = 10.0
     max_rows: int = 10_000
+    max_bytes: int = 8_000_000
     max_query_length: int = 20_000
-    workers: int = 2
+    workers: int = 3
     max_concurrent: int = 8
+    per_client: int = 2
     worker_memory_mb: int = 2048
     # the Kringloop store keeps every triple in a named graph (MODEL.md); test suites that load a
     # real default graph (the W3C one) switch this off
@@ -46,6 +48,7 @@ class SparqlConfig:
     def from_settings(cls, settings: Any) -> SparqlConfig:
         return cls(store_path=Path(settings.store_path), base_iri=settings.base_iri,
                    timeout_s=settings.sparql_timeout_s, max_rows=settings.sparql_max_rows,
+                   max_bytes=settings.sparql_max_bytes, per_client=settings.sparql_per_client,
                    max_query_length=settings.sparql_max_query_length, workers=settings.sparql_workers,
                    max_concurrent=settings.sparql_max_concurrent,
                    worker_memory_mb=settings.sparql_worker_memory_mb)
@@ -57,7 +60,7 @@ class SparqlConfig:
         return PoolConfig(store_path=str(self.store_path), workers=self.workers, timeout_s=self.timeout_s,
                           memory_mb=self.worker_memory_mb, max_concurrent=self.max_concurrent,
                           default_graph_as_union=self.default_graph_as_union,
-                          isolate_network=self.isolate_network, prefixes=self.prefixes)
+                          isolate_network=self.isolate_network, prefixes=self.prefixes, per_client=self.per_client)
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,11 @@ class SparqlService:
 
     async def execute_async(self, query: str, *, accept: str | None = None, format_override: str | None = None,
                             default_graph_uris: list[str] | None = None,
-                            named_graph_uris: list[str] | None = None) -> SparqlResult:
-        """``execute`` for the web server's event loop."""
+                            named_graph_uris: list[str] | None = None, client: str | None = None) -> SparqlResult:
+        """``execute`` for the web server's event loop; ``client`` (its address) is what fairness counts."""
         request, _ = self._prepare(query, accept=accept, format_override=format_override,
                                    default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
-        return self._result(await self.pool.run_async(request))
+        return self._result(await self.pool.run_async(request, client=client))
 
     def _prepare(self, query: str, *, accept: str | None, format_override: str | None,
                  default_graph_uris: list[str] | None,
@@ -119,7 +122,7 @@ class SparqlService:
         offered = GRAPH_FORMATS if checked.returns_graph else RESULT_FORMATS
         fmt = negotiate(accept, offered, override=format_override)
         request: dict[str, Any] = {"query": query, "format": fmt.key, "max_rows": self.config.max_rows,
-                                   "has_dataset_clause": checked.has_dataset_clause}
+                                   "max_bytes": self.config.max_bytes, "has_dataset_clause": checked.has_dataset_clause}
         if default_graph_uris or named_graph_uris:
             for iri in (*(default_graph_uris or []), *(named_graph_uris or [])):
                 if iri not in self.local_graphs:

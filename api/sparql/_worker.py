@@ -90,6 +90,7 @@ def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[
         kwargs["use_default_graph_as_union"] = True
     fmt: str = request["format"]
     max_rows: int = request["max_rows"]
+    max_bytes: int = request.get("max_bytes") or DEFAULT_MAX_BYTES
     try:
         result = store.query(text, **kwargs)
         if isinstance(result, ox.QueryBoolean):
@@ -97,10 +98,10 @@ def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[
                     fmt, False, 1)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows, truncated = _take(result, max_rows, list)
+            rows, truncated = _take(result, max_rows, list, max_bytes)
             fmt = fmt if fmt not in GRAPH_RDF_FORMATS else "json"
             return ("ok", write_solutions(variables, rows, fmt, truncated=truncated), fmt, truncated, len(rows))
-        triples, truncated = _take(result, max_rows, lambda t: t)
+        triples, truncated = _take(result, max_rows, lambda t: t, max_bytes)
         fmt = fmt if fmt in GRAPH_RDF_FORMATS else "turtle"
         return ("ok", write_triples(triples, fmt, prefixes=prefixes), fmt, truncated, len(triples))
     except SyntaxError as exc:
@@ -114,6 +115,12 @@ def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[
 
 
 _RISKY_WORDS = re.compile(r"\b(service|from|load)\b", re.IGNORECASE)
+
+
+def _warm_up() -> None:
+    """Build rdflib's SPARQL grammar now: done lazily it costs a new worker seconds on its first query.
+    Run at import, so under the forkserver every worker inherits the built grammar."""
+    rdflib_verdict("ASK { ?s ?p ?o }", frozenset())
 
 
 def _unchecked(text: str) -> str | None:
@@ -163,10 +170,37 @@ def _contains(node: Any, name: str, depth: int = 0) -> bool:
     return False
 
 
-def _take(iterator: Any, limit: int, convert: Any) -> tuple[list, bool]:
+DEFAULT_MAX_BYTES = 8_000_000
+_TERM_OVERHEAD = 64   # bytes a serialised term adds to its value (JSON keys, datatype IRI, quoting), roughly
+
+
+def _size(item: Any) -> int:
+    """Bytes an answer row or triple takes when serialised, estimated from its terms' values."""
+    terms = [item.subject, item.predicate, item.object] if isinstance(item, ox.Triple) else list(item)
+    total = 0
+    for term in terms:
+        if term is None:
+            continue
+        if isinstance(term, ox.Triple):
+            total += _size(term)
+        else:
+            total += len(term.value) + _TERM_OVERHEAD
+    return total
+
+
+def _take(iterator: Any, limit: int, convert: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list, bool]:
+    """At most ``limit`` items and about ``max_bytes`` of answer; True when something was left out.
+
+    The byte cap bounds what crosses the pipe into the web process (a 200-character GROUP_CONCAT can
+    make one row of hundreds of MB): a row that would pass the cap is left out, like rows past the limit.
+    """
     taken = []
+    size = 0
     for item in iterator:
         if len(taken) == limit:
+            return taken, True
+        size += _size(item)
+        if size > max_bytes:
             return taken, True
         taken.append(convert(item))
     return taken, False
@@ -192,3 +226,6 @@ def _leave_network() -> bool:
         return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
     except (OSError, AttributeError):
         return False
+
+
+_warm_up()

@@ -31,6 +31,8 @@ LOCAL = frozenset({"https://w3id.org/kringloop/graph/cases", "https://w3id.org/k
     pytest.param("SELECT * { ?s ?p <http://dbpedia.org/resource/Leuven_(city)> }", "SELECT", (), (),
                  id="parentheses-in-an-iri-after-a-variable-without-a-forbidden-word"),
     pytest.param("BASE <http://x/> SELECT * { <#a> ?p ?o }", "SELECT", (), (), id="relative-fragment-in-subject"),
+    pytest.param("SELECT ?v WHERE { ?s <urn:kringloop:test#version> ?v }", "SELECT", (), (),
+                 id="urn-with-fragment-after-a-variable"),
 ])
 def test_allowed_queries(text: str, form: str, from_graphs: tuple, from_named: tuple) -> None:
     checked = check_query(text, max_length=1000, local_graphs=LOCAL)
@@ -57,6 +59,8 @@ def test_allowed_queries(text: str, form: str, from_graphs: tuple, from_named: t
     pytest.param("SELECT * WHERE { FILTER(1<2)SERVICE#>\n<http://x/>{?x ?y ?z} }", "ambiguous", id="probe"),
     pytest.param("SELECT * WHERE { FILTER(?a<STR(?b)&&?c>?d) }", "ambiguous", id="function-call-after-less-than"),
     pytest.param("SELECT * WHERE { ?s ?p ?o FILTER(?o<#x>\n) }", "ambiguous", id="fragment-after-less-than"),
+    pytest.param("PREFIX e: <http://e/> SELECT * WHERE { FILTER(1<e:x)SERVICE#>\n<http://x/>{} }", "ambiguous",
+                 id="declared-prefix-after-less-than"),
 ])
 def test_refused_queries(text: str, message: str) -> None:
     with pytest.raises(QueryRefused, match=message):

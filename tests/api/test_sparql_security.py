@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from fixtures.sparql_support import BASE, make_settings, sparql_app, write_mini_store
 
-from api.sparql import QueryRefused, check_query
+from api.sparql import ClientBusy, Overloaded, QueryRefused, QueryTimeout, check_query
 
 TIMEOUT_S = 2.0
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -228,6 +228,7 @@ def test_runaway_query_is_stopped_while_others_are_served(client: TestClient) ->
     assert simple_seconds < TIMEOUT_S, "the simple query waited for the runaway one"
     assert response.status_code == 503
     assert "limit" in response.json()["error"] and "stopped" in response.json()["error"]
+    assert int(response.headers["retry-after"]) >= 1   # every 503 says when to come back
     assert heavy_seconds <= TIMEOUT_S + 2
     # the killed worker is replaced and the endpoint keeps answering
     deadline = time.monotonic() + 10
@@ -257,9 +258,84 @@ def test_memory_hungry_query_kills_only_its_worker(store_dir: Path) -> None:
         response = small.get("/sparql", params={
             "query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?c ?f ?i ?l LIMIT 1"})
         assert response.status_code == 503, response.text
-        assert "memory" in response.json()["error"]
+        assert "memory" in response.json()["error"] and int(response.headers["retry-after"]) >= 1
         assert time.monotonic() - started < 30, "stopped by the time limit, not the memory limit"
         _wait_until_answering(small)
+
+
+def test_a_deeply_nested_query_is_refused_in_words_not_by_a_crash(client: TestClient) -> None:
+    query = "SELECT * WHERE " + "{" * 300 + "?s ?p ?o" + "}" * 300
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400 and "nests" in response.json()["error"] and "300 levels" in response.json()["error"]
+    fine = "SELECT * WHERE " + "{" * 20 + "?s ?p ?o" + "}" * 20
+    assert client.get("/sparql", params={"query": fine}).status_code == 200
+
+
+def test_a_huge_answer_is_cut_at_the_byte_cap_and_says_so(store_dir: Path) -> None:
+    # one row whose GROUP_CONCAT is hundreds of KB here (hundreds of MB on the real graph): the cap
+    # keeps it out of the web process, and the answer says it was cut off
+    settings = make_settings(store_dir / "store", store_dir, sparql_max_rows=10_000, sparql_max_bytes=200_000,
+                             sparql_timeout_s=20)
+    query = "SELECT (GROUP_CONCAT(STR(?b)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f }"
+    with TestClient(sparql_app(settings)) as capped:
+        response = capped.get("/sparql", params={"query": query})
+        assert response.status_code == 200, response.text
+        assert response.headers["x-kringloop-truncated"] == "true"
+        assert len(response.content) < 200_000
+        small = capped.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"})
+        assert small.headers["x-kringloop-truncated"] == "false" and len(small.json()["results"]["bindings"]) == 3
+
+
+def test_one_client_may_not_hold_every_worker(store_dir: Path) -> None:
+    settings = make_settings(store_dir / "store", store_dir, sparql_workers=3, sparql_per_client=2,
+                             sparql_timeout_s=TIMEOUT_S)
+    with TestClient(sparql_app(settings)) as client:
+        pool = client.app.state.sparql.pool
+        request = {"query": CARTESIAN, "format": "json", "max_rows": 5}
+        with ThreadPoolExecutor(max_workers=3) as executor:
+            heavy = [executor.submit(pool.run, request, "greedy") for _ in range(2)]
+            time.sleep(0.3)
+            with pytest.raises(ClientBusy):
+                pool.run(request, "greedy")              # its third at once: 429, not a third worker
+            started = time.monotonic()
+            reply = pool.run({"query": SIMPLE, "format": "json", "max_rows": 5}, "someone-else")
+            waited = time.monotonic() - started
+            for future in heavy:
+                with pytest.raises(QueryTimeout):
+                    future.result(timeout=TIMEOUT_S + 10)
+        assert reply[0] == "ok" and waited < TIMEOUT_S / 2
+
+
+def test_slow_clients_share_a_lane_and_leave_a_worker_for_others(store_dir: Path) -> None:
+    settings = make_settings(store_dir / "store", store_dir, sparql_workers=3, sparql_per_client=1,
+                             sparql_timeout_s=4.0)
+    heavy = {"query": CARTESIAN, "format": "json", "max_rows": 5}
+    simple = {"query": SIMPLE, "format": "json", "max_rows": 5}
+
+    def outcome(future) -> str:  # noqa: ANN001
+        try:
+            return future.result(timeout=40)[0]
+        except (QueryTimeout, Overloaded) as exc:
+            return type(exc).__name__
+
+    with TestClient(sparql_app(settings)) as client:
+        pool = client.app.state.sparql.pool
+        with ThreadPoolExecutor(max_workers=4) as executor:
+            # round 1: three clients show they send slow queries (each runs into the time limit)
+            assert [outcome(f) for f in [executor.submit(pool.run, heavy, f"slow-{n}") for n in range(3)]] == \
+                ["QueryTimeout"] * 3
+            deadline = time.monotonic() + 20
+            while len(pool.worker_pids) < 3 and time.monotonic() < deadline:   # the killed ones are replaced
+                time.sleep(0.05)
+            # round 2: the same three at once may hold at most two workers; the third stays free
+            again = [executor.submit(pool.run, heavy, f"slow-{n}") for n in range(3)]
+            time.sleep(0.5)
+            started = time.monotonic()
+            reply = pool.run(simple, "quick")
+            waited = time.monotonic() - started
+            outcomes = [outcome(f) for f in again]
+        assert reply[0] == "ok" and waited < 2.0, waited   # blocked, it would wait for a 4-s query to end
+        assert outcomes.count("QueryTimeout") >= 2   # two ran; the third waited its turn (or gave up: 503)
 
 
 def _wait_until_answering(client: TestClient, seconds: float = 15) -> None:
