@@ -12,7 +12,18 @@ from kg.store import GraphStore
 
 from . import errors
 from .config import Settings, get_settings
+from .headers import SecurityHeaders
+from .ratelimit import BodyLimit
 from .routes import ROUTERS
+
+# Request bodies, by the longest matching path prefix; larger ones get 413 before they are parsed.
+# /sparql has its own limit (the query length, sparql_max_query_length).
+BODY_LIMITS = {
+    "/api/": 64 * 1024,                      # recommendations and anything else JSON
+    "/api/v1/registrations": 16 * 1024,      # a full profile with a long description is ~7 KB
+    "/api/v1/curation": 128 * 1024,          # two 5000-character summaries and 100 names fit many times over
+    "/api/v1/cops": 512 * 1024,              # a plan for every government of Flanders is about 60 KB
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
+    app.add_middleware(BodyLimit, limits=BODY_LIMITS)
+    app.add_middleware(SecurityHeaders)
     for register in ROUTERS:
         register(app)
     return app

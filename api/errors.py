@@ -27,8 +27,20 @@ class ApiError(Exception):
 STATUS: dict[type[Exception], int] = {UnknownQuery: 404, StoreMissing: 503, KgError: 400}
 
 
+MAX_MESSAGE = 300   # an error never echoes more than a short excerpt of what was sent
+
+
+def short(message: str, limit: int = MAX_MESSAGE) -> str:
+    """The message, cut to ``limit`` characters with a mark where it was cut."""
+    message = str(message)
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
 def error_body(message: str, status: int, **extra: object) -> dict:
-    return {"ok": False, "error": message, "status": status, **extra}
+    if isinstance(extra.get("errors"), list):
+        extra["errors"] = [{**e, "message": short(e.get("message", ""))} if isinstance(e, dict) else e
+                           for e in extra["errors"][:20]]
+    return {"ok": False, "error": short(message), "status": status, **extra}
 
 
 def install(app: FastAPI) -> None:

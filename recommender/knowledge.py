@@ -41,6 +41,7 @@ class Government:
     area_km2: float | None = None
     centrumstad: bool = False
     former: bool = False
+    successor: str | None = None       # a former municipality: the government it is part of since 2025
     synthetic: bool = False
 
 
@@ -145,7 +146,7 @@ def load_knowledge(store: GraphStore) -> KnowledgeBase:
             iri=iri, name=row["name"] or iri.rsplit("/", 1)[-1], type=str(row["type"]),
             nis_code=str(row["nis"]) if row["nis"] is not None else None, province_iri=row["province"],
             population=row["population"], area_km2=row["area"], centrumstad=bool(row["centrumstad"]),
-            former=bool(row["former"]), synthetic=bool(row["synthetic"]))
+            former=bool(row["former"]), successor=row["successor"], synthetic=bool(row["synthetic"]))
 
     neighbours: dict[str, set[str]] = defaultdict(set)
     for row in queries.select(store, "recommender_neighbours"):

@@ -178,6 +178,14 @@ def _stated_over_history(history: dict[str, float], stated: list[str]) -> dict[s
     return merged
 
 
+def former_code_message(kb: KnowledgeBase, iri: str) -> str:
+    """The one message every endpoint gives for a NIS code that ended with the 2025 mergers."""
+    former = kb.governments[iri]
+    successor = kb.governments.get(former.successor or "")
+    then = f"; use {successor.nis_code} ({successor.name})" if successor and successor.nis_code else ""
+    return f"NIS code {former.nis_code} ({former.name}) ended on 2025-01-01 with the mergers{then}"
+
+
 def _named_organisation(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], name: str,
                         government_type: str | None) -> GovernmentProfile | None:
     """A province, intercommunale or POM named exactly as in the graph is that government: its own
@@ -199,6 +207,8 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
         iri = kb.by_nis().get(str(nis_code))
         if iri is None:
             raise UnknownGovernment("nis_code", f"no municipality with NIS code {nis_code!r}")
+        if kb.governments[iri].former:
+            raise UnknownGovernment("nis_code", former_code_message(kb, iri))
         base = profiles[iri]
     elif government is not None:
         if government not in profiles:

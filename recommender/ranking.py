@@ -32,16 +32,16 @@ SUPRALOCAL = ("provincie", "intergemeentelijk", "pom")
 @dataclass(frozen=True)
 class RankingParams:
     text_share: float = 0.8        # with a description: share of relevance from the words (the rest: codes)
-    semantic_share: float = 0.5    # within the words: dense embeddings vs character n-grams
+    semantic_share: float = 0.25   # within the words: dense embeddings vs character n-grams
     history_share: float = 0.5     # codes only from the graph's history (none stated) count this much less
     context_lift: float = 0.35     # practices: at most +35 % for who runs it
-    peer_context_lift: float = 1.0  # peers: at most ×2 for closeness (border, intercommunale, size, province)
-    kind_lift: float = 2.0         # supralocal profiles: a government of the same kind counts three times
+    peer_context_lift: float = 2.0  # peers: at most ×3 for closeness (border, intercommunale, size, province)
+    kind_lift: float = 4.0         # supralocal profiles: a government of the same kind counts five times
     frontrunner_lift: float = 0.0  # cross-validation switched the front-runner gap off as a ranking signal
     barrier_lift: float = 0.0      # ... and the barrier fit (both still give reasons where they are true)
     graph_lift: float = 0.2        # personalised PageRank proximity from the profile's concepts and ties
     sharpen: float = 3.0           # relevance^sharpen before summing per peer: weak matches count little
-    decay: float = 0.3             # the k-th best case of a peer counts decay^k
+    decay: float = 0.5             # the k-th best case of a peer counts decay^k
 
 
 def _scaled(x: np.ndarray) -> np.ndarray:

@@ -30,8 +30,9 @@ class PlanRequest(BaseModel):
     """The body of a planning request; nested fields are checked by ``recommender.cop.request``."""
 
     model_config = ConfigDict(extra="forbid")
-    participants: list[dict[str, Any] | str]
-    groups: list[dict[str, Any] | str] | None = None
+    # Flanders has about 530 governments; bounds make absurd bodies fail fast (outside probe, finding 8)
+    participants: list[dict[str, Any] | str] = Field(max_length=2000)
+    groups: list[dict[str, Any] | str] | None = Field(default=None, max_length=50)
     constraints: dict[str, Any] | None = None
     weights: dict[str, float] | None = None
     time_limit_s: float | None = Field(default=None, gt=0, le=MAX_TIME_LIMIT_S)

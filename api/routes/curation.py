@@ -20,12 +20,11 @@ from kg.store import GraphStore
 
 from ..auth import Coordinator
 from ..errors import ApiError
-from ..ratelimit import BodyLimit, rate_limit
+from ..ratelimit import rate_limit
 from ..textfields import Code, Slug, Text, Url
 
 router = APIRouter(prefix="/api/v1/curation", tags=["curation"])
 log = logging.getLogger("kringloop.curation")
-MAX_BODY = 128 * 1024  # two 5000-character summaries and 100 names fit many times over
 CaseId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
 WRITE_ERRORS = {401: {"description": "no valid coordinator token"}, 404: {"description": "no such record"},
                 409: {"description": "conflicts with the current state"}, 413: {"description": "body too large"},
@@ -230,5 +229,4 @@ def _publish_on_start(app: FastAPI) -> None:
 
 def register(app: FastAPI) -> None:
     app.include_router(router)
-    app.add_middleware(BodyLimit, limits={"/api/v1/curation": MAX_BODY})
     app.state.startup_hooks.append(_publish_on_start)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from recommender import InvalidProfile, LazyEncoder, Recommendation, Recommender, UnknownGovernment, load_knowledge
 
@@ -16,18 +16,21 @@ from ..ratelimit import rate_limit
 router = APIRouter(prefix="/api/v1", tags=["recommendations"])
 
 
+Code = Annotated[str, StringConstraints(max_length=64)]   # a code of concepts.yaml; longer is never one
+
+
 class ProfileIn(BaseModel):
     """A government's profile; every field optional, codes from concepts.yaml."""
 
-    name: str | None = None
-    government_type: str | None = None
-    province: str | None = None
+    name: str | None = Field(default=None, max_length=200)
+    government_type: str | None = Field(default=None, max_length=64)
+    province: str | None = Field(default=None, max_length=64)
     population: int | None = Field(default=None, ge=0)
-    maturity: str | None = None
-    themes: list[str] = []
-    instruments: list[str] = []
-    barriers: list[str] = []
-    drivers: list[str] = []
+    maturity: str | None = Field(default=None, max_length=64)
+    themes: list[Code] = Field(default=[], max_length=50)
+    instruments: list[Code] = Field(default=[], max_length=50)
+    barriers: list[Code] = Field(default=[], max_length=50)
+    drivers: list[Code] = Field(default=[], max_length=50)
     description: str | None = Field(default=None, max_length=5000)
 
 

@@ -12,11 +12,10 @@ from kg.sources import load_sources
 
 from ..auth import Coordinator
 from ..errors import ApiError
-from ..ratelimit import BodyLimit, rate_limit
+from ..ratelimit import rate_limit
 from ..textfields import Code, Text
 
 router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"])
-MAX_BODY = 16 * 1024   # a full profile with a long description is ~7 KB
 PRIVATE = {"Cache-Control": "no-store"}  # coordinator answers hold private data: no shared caches
 
 
@@ -148,5 +147,4 @@ def _load_codes(app: FastAPI) -> None:
 
 def register(app: FastAPI) -> None:
     app.include_router(router)
-    app.add_middleware(BodyLimit, limits={"/api/v1/registrations": MAX_BODY})
     app.state.startup_hooks.append(_load_codes)

@@ -73,8 +73,11 @@ async def sparql_post(request: Request, service: SparqlDep) -> Response:
         query = str(queries[0])
         default_graphs = [str(v) for v in form.getlist("default-graph-uri")]
         named_graphs = [str(v) for v in form.getlist("named-graph-uri")]
+    elif content_type == "application/sparql-update":
+        # an update is refused for what it is (400, as the form's update field), not for its media type
+        raise QueryRefused("updates are not accepted: this endpoint is read-only")
     else:
-        raise QueryRefused(f"POST needs Content-Type {FORM} or {SPARQL_QUERY}, not {content_type or 'none'!r}",
+        raise QueryRefused(f"POST needs Content-Type {FORM} or {SPARQL_QUERY}, not {content_type[:60] or 'none'!r}",
                            status=415)
     return await _answer(request, service, query, format_override=params.get("format"),
                          default_graphs=default_graphs, named_graphs=named_graphs)

@@ -56,8 +56,8 @@ GRID: dict[str, list[float]] = {
     "semantic_share": [0.25, 0.5, 0.75],
     "history_share": [0.0, 0.5, 1.0],
     "context_lift": [0.0, 0.2, 0.35, 0.6],
-    "peer_context_lift": [0.0, 0.25, 0.5, 1.0, 2.0],
-    "kind_lift": [0.0, 0.5, 1.0, 2.0, 4.0],
+    "peer_context_lift": [0.0, 0.25, 0.5, 1.0, 2.0, 4.0],
+    "kind_lift": [0.0, 0.5, 1.0, 2.0, 4.0, 8.0],
     "frontrunner_lift": [0.0, 0.1, 0.3],
     "barrier_lift": [0.0, 0.1, 0.3],
     "graph_lift": [0.0, 0.2],
@@ -226,7 +226,7 @@ def cross_validate(rec: Recommender, profiles: list[dict], seed: int = 0) -> dic
             run["practices"][i] = test_run["practices"][j]
             run["peers"][i] = test_run["peers"][j]
         print(f"  fold {k}: held-out practices {fold_scores[-1]['practices']:.3f}, peers {fold_scores[-1]['peers']:.3f}; "
-              f"{ {n: v for n, v in chosen[-1].items() if v != getattr(RankingParams(), n)} }", flush=True)
+              f"chosen {chosen[-1]}", flush=True)
     return {"run": run, "params": chosen, "fold_scores": fold_scores}
 
 
@@ -285,6 +285,9 @@ def main() -> int:
         rows["Kringloop (cross-validated)"] = scores(cv["run"], profiles)
         spread = {w: np.std([f[w] for f in cv["fold_scores"]]) for w in ("practices", "peers")}
         print(f"  fold-to-fold spread (std of fold means): practices {spread['practices']:.3f}, peers {spread['peers']:.3f}")
+        median = {n: float(np.median([c[n] for c in cv["params"]])) for n in GRID}
+        print(f"  median of the folds' choices (the shipped defaults should be these): {median}")
+        print(f"  shipped defaults: {dataclasses.asdict(RankingParams())}")
         out["cv"] = {"params": cv["params"], "fold_scores": cv["fold_scores"]}
     shipped = rec.params_
     runs["Kringloop (shipped parameters, in-sample)"] = run_system(rec, profiles)

@@ -147,6 +147,9 @@ def test_forbidden_requests_are_refused_before_execution(client: TestClient, lis
 def test_update_form_field_is_refused(client: TestClient, listener: Listener) -> None:
     response = client.post("/sparql", data={"update": f"LOAD <http://127.0.0.1:{listener.port}/x>"})
     assert response.status_code == 400 and "read-only" in response.json()["error"]
+    response = client.post("/sparql", content=f"LOAD <http://127.0.0.1:{listener.port}/x>",
+                           headers={"content-type": "application/sparql-update"})
+    assert response.status_code == 400 and "read-only" in response.json()["error"]
     assert listener.connections == []
 
 
