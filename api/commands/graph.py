@@ -142,8 +142,8 @@ def run_query(args: argparse.Namespace) -> int:
         result = store.query(text)
     except SyntaxError as exc:
         raise UsageError(f"invalid SPARQL: {exc}") from None
-    if isinstance(result, bool):
-        print(json.dumps({"boolean": result}) if args.format == "json" else str(result).lower())
+    if isinstance(result, (bool, ox.QueryBoolean)):   # pyoxigraph answers ASK with a QueryBoolean
+        print(json.dumps({"boolean": bool(result)}) if args.format == "json" else str(bool(result)).lower())
         return 0
     if isinstance(result, ox.QueryTriples):
         sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE) or b"")

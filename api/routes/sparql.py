@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -23,6 +25,8 @@ from ..sparql import (
     service_description,
     void_description,
 )
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["sparql"])
 
@@ -159,6 +163,10 @@ def _example_json(example: ExampleQuery) -> dict:
 def _start(app: FastAPI) -> None:
     app.state.sparql_examples = load_examples()
     app.state.sparql = SparqlService(app.state.sparql_config).start()
+    if app.state.sparql_config.isolate_network and not app.state.sparql.pool.info.get("network_isolated"):
+        # the guard still refuses SERVICE and remote FROM; only the second wall is missing: say so
+        log.warning("SPARQL workers could not leave the network (no unprivileged user namespaces on this "
+                    "kernel): remote access is refused by the query checks alone")
 
 
 def _stop(app: FastAPI) -> None:

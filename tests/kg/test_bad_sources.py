@@ -98,5 +98,7 @@ def test_cli_query_and_stats_on_the_built_graph(built_graph, capsys: pytest.Capt
     query = 'SELECT ?n WHERE { <https://w3id.org/kringloop/id/gemeente/24062> <http://purl.org/dc/terms/identifier> ?n }'
     assert main(["query", query, "--store", store, "--format", "csv"]) == 0
     assert capsys.readouterr().out.split() == ["n", "24062"]
+    ask = 'ASK { <https://w3id.org/kringloop/id/gemeente/24062> ?p ?o }'
+    assert main(["query", ask, "--store", store]) == 0 and capsys.readouterr().out.strip() == "true"
     assert main(["query", "SELECT WHERE {", "--store", store]) == 2
     assert "invalid SPARQL" in capsys.readouterr().err

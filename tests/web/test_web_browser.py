@@ -6,11 +6,13 @@ request leaves 127.0.0.1 (see conftest.py).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -34,7 +36,7 @@ def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_
     # choosing the municipality fills in what the graph knows (population, type, province)
     with page.expect_response(lambda r: r.url.endswith("/api/v1/browse/governments/" + SMALL["nis"])):
         page.get_by_label("Gemeente", exact=True).select_option(SMALL["nis"])
-    page.wait_for_function("document.getElementById('province').value !== ''")
+    page.wait_for_function("() => document.getElementById('province').value !== ''")
     assert page.get_by_label("Aantal inwoners").input_value() == "12498"
     assert page.get_by_label("Provincie").input_value() == "West-Vlaanderen"
     page.get_by_label("Aantal inwoners").fill("12498")
@@ -128,7 +130,7 @@ def test_a_case_page_shows_its_partner_graph(page: object, live_server: object, 
 def test_a_sparql_example_runs_and_downloads_csv(page: object, live_server: object, artifacts: Path) -> None:
     page.goto(live_server.url + "/sparql-editor")
     select = page.get_by_label("Voorbeeldvraag")
-    page.wait_for_function("document.querySelectorAll('#example option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('#example option').length > 1")
     first_example = select.locator("option").nth(1).get_attribute("value")
     select.select_option(first_example)
     assert "SELECT" in page.get_by_label("SPARQL-vraag").input_value().upper()
@@ -215,12 +217,13 @@ def test_government_page_shows_profile_cases_neighbours_peers_and_map(
     page.goto(live_server.url + "/bestuur/72003")
     assert page.get_by_role("heading", level=1).inner_text() == "Bocholt"
     assert "72003" in page.get_by_test_id("profile").inner_text()
-    assert page.get_by_test_id("gov-cases").locator("tbody tr").count() == 2
+    expected = len(httpx.get(live_server.url + "/api/v1/browse/governments/72003").json()["cases"])
+    assert expected >= 2 and page.get_by_test_id("gov-cases").locator("tbody tr").count() == expected
     assert page.get_by_test_id("neighbours").locator("a").count() >= 2
     page.locator("#recommendations [data-testid=peers] li.reco").first.wait_for()
     assert page.locator("#recommendations [data-testid=practices] li.reco").count() >= 1
     page.locator("#gov-map[data-ready=true]").wait_for()
-    page.wait_for_function(f"document.querySelectorAll(\"path[fill='{PEER_FILL}']\").length > 0")
+    page.wait_for_function(f"() => document.querySelectorAll(\"path[fill='{PEER_FILL}']\").length > 0")
     assert _fills(page, SELF_FILL) == 1
     assert len(recommender_calls) == 1, "peers and practices come from one request to the recommender"
     page.screenshot(path=artifacts / "government.png", full_page=True)
@@ -246,8 +249,8 @@ PAGES = ["/", "/?q=leuven", "/bestuur/33037", f"/praktijk/{CASE_ID}", "/vind-pee
 def test_no_request_leaves_localhost_while_the_pages_load(page: object, live_server: object, traffic: object) -> None:
     # first prove the guard sees a request to elsewhere: otherwise an empty list would prove nothing
     page.goto(live_server.url + "/")
-    page.evaluate("fetch('https://example.org/probe').catch(() => null)")
-    page.wait_for_timeout(200)
+    with contextlib.suppress(Exception):   # a navigation: the CSP (connect-src 'self') already stops a fetch
+        page.goto("https://example.org/probe")
     assert traffic.outside == ["https://example.org/probe"]
     traffic.outside.clear()
     traffic.requested.clear()
