@@ -19,6 +19,7 @@ class GraphStore:
     def __init__(self, store: ox.Store, *, path: Path | None = None) -> None:
         self.store = store
         self.path = path
+        self.generation = ""    # the published generation it was opened on (store_generation), "" if none
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = True) -> GraphStore:
@@ -27,9 +28,12 @@ class GraphStore:
         if not (path / "CURRENT").exists():
             raise StoreMissing(f"no graph store at {path}; run 'kringloop build' first")
         # resolved: ``path`` may be a symlink to a generation that is swapped later
+        generation = store_generation(path)
         resolved = os.path.realpath(path)
         store = ox.Store.read_only(resolved) if read_only else ox.Store(resolved)
-        return cls(store, path=path)
+        opened = cls(store, path=path)
+        opened.generation = generation
+        return opened
 
     @classmethod
     def in_memory(cls, nquads: bytes | None = None) -> GraphStore:

@@ -13,8 +13,10 @@ from recommender.cop.catalogue import concepts_from_graph
 from recommender.cop.export import to_csv, to_xlsx
 from recommender.cop.model import group_catalogue, group_from_concept
 from recommender.cop.partners import partner_rows, suggest_partners
+from kg.store import GraphStore
 from recommender.profiles import GovernmentProfile, load_profiles
 
+from ..deps import FollowsGraph, get_store
 from ..errors import ApiError
 from ..ratelimit import rate_limit
 
@@ -50,12 +52,13 @@ class CopContext:
 
 
 def get_cop_context(request: Request) -> CopContext:
-    state = request.app.state
-    if getattr(state, "cop_context", None) is None:
-        # loaded on first use so that servers which never plan pay nothing at start-up
-        state.cop_context = CopContext(profiles=load_profiles(state.store), concepts=concepts_from_graph(state.store),
-                                       partner_rows=partner_rows(state.store))
-    return state.cop_context
+    # loaded on first use (servers which never plan pay nothing at start-up), again per new generation
+    return request.app.state.cop_context.get(get_store(request))
+
+
+def _cop_context(store: GraphStore) -> CopContext:
+    return CopContext(profiles=load_profiles(store), concepts=concepts_from_graph(store),
+                      partner_rows=partner_rows(store))
 
 
 CopContextDep = Annotated[CopContext, Depends(get_cop_context)]
@@ -104,5 +107,5 @@ def plan_cops(body: PlanRequest, context: CopContextDep,
 
 
 def register(app: FastAPI) -> None:
-    app.state.cop_context = None
+    app.state.cop_context = FollowsGraph(_cop_context)
     app.include_router(router)

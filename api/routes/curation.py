@@ -19,6 +19,7 @@ from kg.errors import StoreMissing
 from kg.store import GraphStore
 
 from ..auth import Coordinator
+from ..deps import get_store
 from ..errors import ApiError
 from ..ratelimit import rate_limit
 from ..textfields import Code, Slug, Text, Url
@@ -138,17 +139,12 @@ def _run(request: Request, write: Any) -> ChangeOut:
         raise ApiError(str(exc), status=503) from None
     try:
         get_curator(request).publish()
-        _reopen_store(request.app)
+        get_store(request)   # this process answers from the new generation at once; others on their next request
         published = True
     except (OSError, RuntimeError, StoreMissing) as exc:
         log.warning("curation change %s committed but not yet published: %s", change["seq"], type(exc).__name__)
         published = False
     return ChangeOut(**change, published=published)
-
-
-def _reopen_store(app: FastAPI) -> None:
-    """Point app.state.store at the generation just published (readers holding the old one keep it)."""
-    app.state.store = GraphStore.open(app.state.settings.store_path, read_only=True)
 
 
 def _record(request: Request, kind: str, entity_id: str) -> RecordOut:
@@ -221,7 +217,7 @@ def _publish_on_start(app: FastAPI) -> None:
     """After a crash between commit and publish, or a rebuild without curation, republish first."""
     try:
         if curator_for(app).publish_if_stale():
-            _reopen_store(app)
+            app.state.store = GraphStore.open(app.state.settings.store_path, read_only=True)
             log.info("republished the store with the committed curation")
     except StoreMissing as exc:
         log.warning("curation not published: %s", exc)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from recommender import InvalidProfile, LazyEncoder, Recommendation, Recommender, UnknownGovernment, load_knowledge
 
+from ..deps import FollowsGraph, get_store
 from ..errors import error_body
 from ..ratelimit import rate_limit
 
@@ -83,7 +84,7 @@ class RecommendationsOut(BaseModel):
 
 
 def get_recommender(request: Request) -> Recommender:
-    return request.app.state.recommender
+    return request.app.state.recommender.get(get_store(request))
 
 
 RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
@@ -114,9 +115,11 @@ def read_practices(nis_code: str, rec: RecommenderDep,
 
 
 def _fit(app: FastAPI) -> None:
-    # the model loads on first use, offline ("hashing" is the model-free encoder used by tests)
+    # the model loads on first use, offline ("hashing" is the model-free encoder used by tests); the
+    # recommender is refitted on each newly published generation (curation), sharing the loaded model
     encoder = LazyEncoder(app.state.settings.embedding_model)
-    app.state.recommender = Recommender(encoder=encoder).fit(load_knowledge(app.state.store))
+    app.state.recommender = FollowsGraph(lambda store: Recommender(encoder=encoder).fit(load_knowledge(store)))
+    app.state.recommender.get(app.state.store)
 
 
 def register(app: FastAPI) -> None:
