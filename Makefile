@@ -43,9 +43,10 @@ bench: build
 	$(BIN)/pip install --quiet -e '.[dev,bench]' torch==2.13.0
 	$(BIN)/python bench/sparql_bench.py --repeats 15
 	$(BIN)/python bench/cop_bench.py --repeat 3
-	$(BIN)/python bench/recommender/evaluate.py
+	$(BIN)/python bench/recommender/evaluate.py --json bench/recommender/results.json
 	$(BIN)/python bench/recommender/latency.py --repeat 20
 	$(BIN)/python bench/load_bench.py --seconds 60 --clients 8
+	$(BIN)/python bench/fair_sparql_bench.py --seconds 40 --slow 2 --quick 4 --json bench/results/fair_sparql.json
 
 clean:
 	rm -rf build

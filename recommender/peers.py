@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from .explain import Reason, join, practices_word
-from .practices import FRONTRUNNER_REASON_MIN, GRAPH_REASON_MIN, barrier_reasons, context_reasons, description_reasons
+from .practices import FRONTRUNNER_REASON_MIN, barrier_reasons, context_reasons, description_reasons
 from .scorers import RequestContext, minmax
 
 
@@ -32,8 +32,6 @@ class PeerTopical:
 
     name = "topical"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.topical_govs
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]
@@ -61,8 +59,6 @@ class PeerFrontrunner:
 
     name = "frontrunner"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return np.clip(ctx.index.frontrunner - ctx.q.frontrunner_score, 0.0, 1.0) * ctx.relevance_govs
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         p = ctx.profiles[ctx.index.gov_iris[position]]
@@ -86,8 +82,6 @@ class PeerContext:
 
     name = "context"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.context_govs
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         return context_reasons(ctx, ctx.index.gov_iris[position], about_case=False)
@@ -98,11 +92,6 @@ class PeerBarrier:
 
     name = "barrier"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        cols = ctx.barrier_positions
-        if not cols:
-            return np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
-        return ctx.gov_max(ctx.index.case_barrier[:, cols].mean(axis=1) * ctx.relevance_cases)
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         gov = ctx.index.gov_iris[position]
@@ -136,10 +125,6 @@ class _PeerText(ABC):
             ctx.__dict__[key] = minmax(self.case_scores(ctx))
         return ctx.__dict__[key]
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        if not ctx.has_text:
-            return np.zeros(len(ctx.index.gov_iris), dtype=np.float32)
-        return ctx.gov_max(self.normalised(ctx))
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         """Names the peer's practice that best answers the description, where the words really meet."""
@@ -173,24 +158,3 @@ class PeerLexical(_PeerText):
 
     def case_scores(self, ctx: RequestContext) -> np.ndarray:
         return ctx.description_lexical
-
-
-class PeerGraph:
-    """Graph proximity of the peer to the profile (personalised PageRank)."""
-
-    name = "graph"
-
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.ppr_govs
-
-    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
-        value = float(self.score(ctx)[position])
-        if value < GRAPH_REASON_MIN:
-            return []
-        return [Reason("graph-proximity", "ligt in de kennisgraaf dicht bij uw profiel (gedeelde thema's, partners of buren)",
-                       "is close to your profile in the knowledge graph (shared themes, partners or neighbours)",
-                       {"score": round(value, 3)})]
-
-
-PEER_SCORERS = (PeerTopical(), PeerBarrier(), PeerSemantic(), PeerLexical(), PeerGraph(), PeerContext(),
-                PeerFrontrunner())

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 
 from .explain import Reason, join, population_text, practices_word
-from .index import row_max
-from .scorers import RequestContext, minmax
+from .scorers import RequestContext
 
 TEXT_REASON_MIN = 0.6        # normalised text score above which a text match is worth saying
 LEXICAL_REASON_FLOOR = 0.08  # character n-gram cosine below which words do not really meet (nonsense input)
-GRAPH_REASON_MIN = 0.5
 FRONTRUNNER_REASON_MIN = 0.2  # front-runner gap above which "further along" is worth saying
 
 
@@ -110,8 +107,6 @@ class PracticeTopical:
 
     name = "topical"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.topical_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)
@@ -123,71 +118,15 @@ class PracticeBarrier:
 
     name = "barrier"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        cols = ctx.barrier_positions
-        if not cols:
-            return np.zeros(len(ctx.index.case_iris), dtype=np.float32)
-        return ctx.index.case_barrier[:, cols].mean(axis=1) * ctx.relevance_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         return barrier_reasons(ctx, _case(ctx, position))
 
 
-class PracticeSemantic:
-    """Dense text similarity of the profile's words to the case (multilingual sentence embeddings)."""
-
-    name = "semantic"
-
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return minmax(ctx.semantic_cases) if ctx.has_text else np.zeros(len(ctx.index.case_iris), dtype=np.float32)
-
-    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
-        return _text_reason(ctx, position, self.score(ctx)[position], "semantic")
-
-
-class PracticeLexical:
-    """Character n-gram TF-IDF similarity of the profile's words to the case's Dutch text."""
-
-    name = "lexical"
-
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return minmax(ctx.lexical_cases) if ctx.has_text else np.zeros(len(ctx.index.case_iris), dtype=np.float32)
-
-    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
-        return _text_reason(ctx, position, self.score(ctx)[position], "lexical")
-
-
-def _text_reason(ctx: RequestContext, position: int, value: float, method: str) -> list[Reason]:
-    if not ctx.q.description or value < TEXT_REASON_MIN:
-        return []
-    return [Reason("text-match", "sluit inhoudelijk aan bij uw omschrijving", "matches the wording of your description",
-                   {"method": method, "score": round(float(value), 3)})]
-
-
-class PracticeGraph:
-    """Graph proximity: personalised PageRank from the profile's concepts, own government and ties."""
-
-    name = "graph"
-
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return ctx.ppr_cases
-
-    def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
-        value = float(self.score(ctx)[position])
-        if value < GRAPH_REASON_MIN:
-            return []
-        return [Reason("graph-proximity", "ligt in de kennisgraaf dicht bij uw profiel (gedeelde thema's, partners of buren)",
-                       "is close to your profile in the knowledge graph (shared themes, partners or neighbours)",
-                       {"score": round(value, 3)})]
-
-
 class PracticeContext:
-    """Who runs it: a neighbour, a shared association, a government of similar size or province."""
+    """Who runs it: a neighbour, the profile's intercommunale or a fellow member, its province, similar size."""
 
     name = "context"
-
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return row_max(ctx.index.participation_bin_t, ctx.context_govs)
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)
@@ -271,8 +210,6 @@ class PracticeFrontrunner:
 
     name = "frontrunner"
 
-    def score(self, ctx: RequestContext) -> np.ndarray:
-        return row_max(ctx.index.lead_bin_t, ctx.index.frontrunner) * ctx.relevance_cases
 
     def explain(self, ctx: RequestContext, position: int) -> list[Reason]:
         case = _case(ctx, position)
@@ -288,5 +225,3 @@ class PracticeFrontrunner:
                        {"government": best, "cases_led": p.cases_led})]
 
 
-PRACTICE_SCORERS = (PracticeTopical(), PracticeBarrier(), PracticeSemantic(), PracticeLexical(), PracticeGraph(),
-                    PracticeContext(), PracticeFrontrunner())

@@ -18,7 +18,6 @@ chose (median where folds differ); bench/README.md reports the held-out numbers,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,12 +34,12 @@ class RankingParams:
     semantic_share: float = 0.25   # within the words: dense embeddings vs character n-grams
     history_share: float = 0.5     # codes only from the graph's history (none stated) count this much less
     context_lift: float = 0.35     # practices: at most +35 % for who runs it
-    peer_context_lift: float = 2.0  # peers: at most ×3 for closeness (border, intercommunale, size, province)
+    peer_context_lift: float = 4.0  # peers: at most ×5 for closeness (border, intercommunale, size, province)
     kind_lift: float = 4.0         # supralocal profiles: a government of the same kind counts five times
     frontrunner_lift: float = 0.0  # cross-validation switched the front-runner gap off as a ranking signal
     barrier_lift: float = 0.0      # ... and the barrier fit (both still give reasons where they are true)
     graph_lift: float = 0.2        # personalised PageRank proximity from the profile's concepts and ties
-    sharpen: float = 3.0           # relevance^sharpen before summing per peer: weak matches count little
+    sharpen: float = 4.0           # relevance^sharpen before summing per peer: weak matches count little
     decay: float = 0.5             # the k-th best case of a peer counts decay^k
 
 
@@ -113,9 +112,3 @@ def peer_scores(ctx: RequestContext, p: RankingParams) -> tuple[np.ndarray, dict
     score = evidence * (1.0 + lift) * (1.0 + p.kind_lift * kind)
     ceiling = (1.0 + p.peer_context_lift + p.frontrunner_lift + p.graph_lift) * (1.0 + p.kind_lift)
     return score / ceiling, parts
-
-
-def size_similarity(log_population: np.ndarray, population: int | None, decay: float) -> np.ndarray:
-    if not population:
-        return np.zeros_like(log_population)
-    return np.nan_to_num(np.exp(-decay * np.abs(log_population - math.log10(population))), nan=0.0)

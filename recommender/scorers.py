@@ -1,29 +1,24 @@
-"""The request context shared by all scorers, and the scorer interface.
+"""The request context: every signal a ranking or a reason needs, computed once per request.
 
-A scorer turns a request into one score per candidate (in [0, 1]) and, for the few candidates that
-are shown, into reasons. Signals that several scorers need (query embedding, lexical similarity,
-PageRank, context similarity) are computed once per request and cached on the context.
+``recommender.ranking`` combines the signals into scores; the explainers in ``practices`` and ``peers``
+turn them into reasons for the few candidates that are shown. Signals (query embedding, character
+n-gram similarity, PageRank, closeness) are computed on first use and cached on the context.
 """
 
 from __future__ import annotations
 
 import math
 from functools import cached_property
-from typing import Protocol
 
 import numpy as np
 
 from .encoders import Encoder
-from .explain import Reason
 from .index import BROADER_SHARE, RecommenderIndex, row_max
 from .knowledge import KnowledgeBase
 from .profiles import GovernmentProfile, QueryProfile
 from .text import is_english, query_text
 
-# context similarity of two governments (peers and the governments behind a practice)
-CONTEXT_WEIGHTS = {"neighbour": 0.35, "association": 0.25, "size": 0.2, "province": 0.15, "type": 0.05}
 SIZE_DECAY = 2.0            # a tenfold population difference keeps e^-2 = 0.14 of the size similarity
-NEAR_FACTOR_LARGE = 0.6     # border and association ties matter most for small municipalities (seed §07)
 
 
 def minmax(x: np.ndarray) -> np.ndarray:
@@ -171,12 +166,6 @@ class RequestContext:
             return np.ones(len(self.index.case_iris), dtype=np.float32)
         return np.maximum(self.topical_cases, self.text_cases)
 
-    @cached_property
-    def relevance_govs(self) -> np.ndarray:
-        if not self.theme_vector.any() and not self.instrument_vector.any() and not self.has_text:
-            return np.ones(len(self.index.gov_iris), dtype=np.float32)
-        return np.maximum(self.topical_govs, self.gov_max(self.text_cases))
-
     # context similarity -------------------------------------------------------------------------
     @cached_property
     def neighbour_vector(self) -> np.ndarray:
@@ -184,20 +173,6 @@ class RequestContext:
         for n in self.q.neighbours:
             if n in self.index.gov_pos:
                 v[self.index.gov_pos[n]] = 1.0
-        return v
-
-    @cached_property
-    def association_vector(self) -> np.ndarray:
-        """1 for governments that share an association with the profile, or are one it belongs to."""
-        idx = self.index
-        org_pos = {o: i for i, o in enumerate(idx.org_iris)}
-        cols = [org_pos[o] for o in self.q.memberships if o in org_pos]
-        v = np.zeros(len(idx.gov_iris), dtype=np.float32)
-        if cols:
-            v = (np.asarray(idx.membership_t[cols].sum(axis=0)).ravel() > 0).astype(np.float32)
-        for o in self.q.memberships:
-            if o in idx.gov_pos:
-                v[idx.gov_pos[o]] = 1.0
         return v
 
     @cached_property
@@ -218,13 +193,6 @@ class RequestContext:
         if not self.q.type or self.q.type not in self.index.type_names:
             return np.zeros(len(self.index.gov_iris), dtype=np.float32)
         return (self.index.gov_type == self.index.type_names.index(self.q.type)).astype(np.float32)
-
-    @cached_property
-    def context_govs(self) -> np.ndarray:
-        near = 1.0 if (self.q.population is None or self.q.small) else NEAR_FACTOR_LARGE
-        w = CONTEXT_WEIGHTS
-        return (w["neighbour"] * near * self.neighbour_vector + w["association"] * near * self.association_vector
-                + w["size"] * self.size_vector + w["province"] * self.province_vector + w["type"] * self.type_vector)
 
     # signals of the relevance-first ranking (recommender/ranking.py) ------------------------------
     @cached_property
@@ -372,13 +340,3 @@ class RequestContext:
     def gov_max(self, case_values: np.ndarray) -> np.ndarray:
         """Per government, the best value over the cases it takes part in."""
         return row_max(self.index.participation_bin, case_values.astype(np.float32))
-
-
-class Scorer(Protocol):
-    """A small, composable scoring rule: one score per candidate plus reasons for shown candidates."""
-
-    name: str
-
-    def score(self, ctx: RequestContext) -> np.ndarray: ...
-
-    def explain(self, ctx: RequestContext, position: int) -> list[Reason]: ...

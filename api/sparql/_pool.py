@@ -21,7 +21,6 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any
 
 from . import _worker

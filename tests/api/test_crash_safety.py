@@ -171,7 +171,9 @@ def test_acknowledged_writes_survive_sigkill_and_nothing_is_partial(build_dir: P
             threads.append(threading.Thread(target=writers.curation, args=(record,)))
             for thread in threads:
                 thread.start()
-            time.sleep(rng.uniform(0.3, 1.8))  # kill somewhere in the stream: mid-request, mid-commit, mid-publish
+            # kill somewhere in the stream: mid-request, mid-commit, mid-publish (a curation write takes 1-2 s
+            # with the December data on a loaded 2-core machine, so the window reaches past one)
+            time.sleep(rng.uniform(0.5, 3.0))
             server.kill()
             writers.stop.set()
             for thread in threads:

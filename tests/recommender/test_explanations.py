@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 
-import pyoxigraph as ox
 import pytest
 
 from kg.store import GraphStore
