@@ -28,6 +28,7 @@ import rdflib.plugins.sparql
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
+from kg import queries
 from kg.store import store_generation
 
 from ._guard import unescape_codepoints
@@ -120,7 +121,7 @@ _RISKY_WORDS = re.compile(r"\b(service|from|load)\b", re.IGNORECASE)
 def _warm_up() -> None:
     """Build rdflib's SPARQL grammar now: done lazily it costs a new worker seconds on its first query.
     Run at import, so under the forkserver every worker inherits the built grammar."""
-    rdflib_verdict("ASK { ?s ?p ?o }", frozenset())
+    rdflib_verdict(queries.load("stats_classes"), frozenset())   # any named query builds the whole grammar
 
 
 def _unchecked(text: str) -> str | None:
