@@ -3,6 +3,7 @@
     KgError
      +-- SourceDataError (ValueError)   wrong source data; the message names file and record
      +-- ValidationFailed               SHACL found violations in the built graph
+     +-- ShapesMissing (FileNotFoundError) no shapes file: validation cannot run, so it fails
      +-- StoreMissing (FileNotFoundError)
      +-- UnknownQuery (LookupError)     no such .rq file
 """
@@ -28,6 +29,10 @@ class ValidationFailed(KgError):
     def __init__(self, report: str, violations: int) -> None:
         self.report, self.violations = report, violations
         super().__init__(f"SHACL validation found {violations} violation(s)")
+
+
+class ShapesMissing(KgError, FileNotFoundError):
+    """The SHACL shapes file is missing: nothing may be reported as validated."""
 
 
 class StoreMissing(KgError, FileNotFoundError):

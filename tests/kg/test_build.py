@@ -167,3 +167,13 @@ def test_store_is_read_only(graph_store: GraphStore) -> None:
 def test_dumps_are_written(build_dir: Path) -> None:
     for suffix in ("ttl", "nt", "jsonld"):
         assert (build_dir / f"kringloop.{suffix}").stat().st_size > 100_000
+
+
+def test_validation_fails_closed_without_shapes(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    from kg.errors import ShapesMissing
+    from kg.validate import validate_graph
+
+    with pytest.raises(ShapesMissing):
+        validate_graph(Graph(), tmp_path / "no-shapes.ttl")
