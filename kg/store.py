@@ -35,13 +35,6 @@ class GraphStore:
         opened.generation = generation
         return opened
 
-    @classmethod
-    def in_memory(cls, nquads: bytes | None = None) -> GraphStore:
-        """A throw-away store, for tests and small tools."""
-        store = ox.Store()
-        if nquads:
-            store.load(nquads, format=ox.RdfFormat.N_QUADS)
-        return cls(store)
 
     def query(self, sparql: str, *, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
               default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None):

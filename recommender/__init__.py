@@ -12,14 +12,14 @@ Public surface (a test pins it):
 """
 
 from .encoders import Encoder, HashingEncoder, LazyEncoder, load_encoder
-from .errors import ArtefactError, InvalidProfile, RecommenderError, UnknownGovernment
+from .errors import InvalidProfile, RecommenderError, UnknownGovernment
 from .explain import Reason
 from .knowledge import KnowledgeBase, load_knowledge
 from .model import Recommendation, RecommendationResult, Recommender
 from .profiles import GovernmentProfile, QueryProfile, derive_profiles, load_profiles, resolve_profile
 
 __all__ = sorted([
-    "ArtefactError", "Encoder", "GovernmentProfile", "HashingEncoder", "InvalidProfile", "KnowledgeBase",
+    "Encoder", "GovernmentProfile", "HashingEncoder", "InvalidProfile", "KnowledgeBase",
     "LazyEncoder", "QueryProfile", "Reason", "Recommendation", "RecommendationResult", "Recommender",
     "RecommenderError", "UnknownGovernment", "derive_profiles", "load_encoder", "load_knowledge", "load_profiles",
     "resolve_profile",

@@ -3,7 +3,6 @@
     RecommenderError
      +-- InvalidProfile (ValueError)      a request field is unknown or the profile is empty; names the field
      |    +-- UnknownGovernment (LookupError)  no government with that NIS code / IRI
-     +-- ArtefactError (ValueError)       saved artefacts do not match the graph or the code
     sklearn.exceptions.NotFittedError is raised (unchanged) when a recommender is used before fit().
 """
 
@@ -24,7 +23,3 @@ class InvalidProfile(RecommenderError, ValueError):
 
 class UnknownGovernment(InvalidProfile, LookupError):
     """No government in the graph has the given identifier."""
-
-
-class ArtefactError(RecommenderError, ValueError):
-    """Saved recommender artefacts are missing, damaged or made for another graph."""

@@ -10,12 +10,10 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from kg.store import GraphStore
-
 from .encoders import Encoder, LazyEncoder
 from .explain import Reason, practices_word
 from .index import build_index
-from .knowledge import KnowledgeBase, load_knowledge
+from .knowledge import KnowledgeBase
 from .peers import PeerBarrier, PeerContext, PeerFrontrunner, PeerLexical, PeerSemantic, PeerTopical
 from .practices import PracticeBarrier, PracticeContext, PracticeFrontrunner, PracticeTopical, description_reasons
 from .profiles import QueryProfile, derive_profiles, resolve_profile
@@ -69,8 +67,8 @@ def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
 class Recommender(BaseEstimator):
     """Peers and practices for a government profile, each with reasons in Dutch and English.
 
-    >>> # rec = Recommender(encoder=HashingEncoder()).fit(load_knowledge(store))
-    >>> # rec.recommend(nis_code="24062", limit=5).practices[0].reasons[0].text_nl
+    Fitted on a knowledge base read from the store: ``Recommender(encoder=...).fit(load_knowledge(store))``;
+    ``recommend(nis_code="24062", limit=5)`` then gives peers and practices with their reasons.
     """
 
     def __init__(self, *, encoder: Encoder | None = None, params: RankingParams | None = None,
@@ -93,9 +91,6 @@ class Recommender(BaseEstimator):
         self.fit_seconds_ = time.perf_counter() - started
         return self
 
-    @classmethod
-    def from_store(cls, store: GraphStore, **params: Any) -> Recommender:
-        return cls(**params).fit(load_knowledge(store))
 
     def resolve(self, *, nis_code: str | None = None, government: str | None = None,
                 profile: dict[str, Any] | None = None) -> QueryProfile:
