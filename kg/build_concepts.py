@@ -36,6 +36,10 @@ OWN_SCHEMES: list[tuple[str, str, str, str]] = [
 ]
 
 
+# a scheme's slug in the graph (kg/MODEL.md) -> its key in concepts.yaml / vocabularies.yaml: the one map
+CONCEPT_KEY = {slug: key for key, slug, _, _ in SCHEMES + OWN_SCHEMES}
+
+
 def add_concepts(g: Graph, sources: Sources, iris: Iris) -> None:
     for key, slug, nl, en in SCHEMES:
         _add_scheme(g, iris, slug, nl, en, sources.concepts.get(key, []), source=SEED_URL)

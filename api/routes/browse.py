@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 
 from kg import queries
+from kg.build_concepts import CONCEPT_KEY
 from kg.store import GraphStore
 
 from ..deps import get_store
@@ -29,9 +30,8 @@ GEOJSON = Path("flanders") / "flanders_municipalities.geojson"
 # 4 decimals of a degree is about 7-11 m in Flanders: invisible at any zoom the pages use; with
 # gzip the map goes from 1.3 MB to under 0.3 MB, which matters on a phone connection
 COORD_DECIMALS = 4
-SCHEMES = {"thema": "themes", "instrument": "instruments", "drempel": "barriers", "drijfveer": "drivers",
-           "maturiteit": "maturity", "bestuurstype": "government_types", "cop": "communities_of_practice",
-           "vijfhoek": "pentagon"}
+SCHEMES = {slug: CONCEPT_KEY[slug] for slug in ("thema", "instrument", "drempel", "drijfveer", "maturiteit",
+                                                "bestuurstype", "cop", "vijfhoek")}   # the ones the pages show
 
 
 def fold(text: str | None) -> str:

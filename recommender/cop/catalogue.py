@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from kg import queries
+from kg.build_concepts import CONCEPT_KEY
 from kg.store import GraphStore
 
-# concept scheme slugs in the graph (kg/MODEL.md) -> keys of concepts.yaml
-SCHEME_KEYS = {"thema": "themes", "instrument": "instruments", "ondersteuning": "support_forms",
-               "bestuurstype": "government_types", "maturiteit": "maturity", "cop": "communities_of_practice"}
+# the schemes the planner reads, keyed as in concepts.yaml (kg.build_concepts.CONCEPT_KEY is the one map)
+SCHEME_KEYS = {slug: CONCEPT_KEY[slug] for slug in ("thema", "instrument", "ondersteuning", "bestuurstype",
+                                                    "maturiteit", "cop")}
 
 
 def concepts_from_graph(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
