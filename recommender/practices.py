@@ -17,25 +17,54 @@ def _case(ctx: RequestContext, position: int):
     return ctx.kb.cases[ctx.index.case_iris[position]]
 
 
+def _said(weights: dict[str, float], stated: bool, code: str) -> bool:
+    """Did the user give this code (weight ≥ 1 when stated), rather than the graph's case history?"""
+    return stated and weights.get(code, 0.0) >= 1.0
+
+
 def shared_concept_reasons(ctx: RequestContext, themes: list[str], instruments: list[str]) -> list[Reason]:
-    """Reasons naming the profile's themes and instruments that the given tags cover (exactly or via broader)."""
-    kb, out = ctx.kb, []
-    wanted_t = set(ctx.q.themes)
-    hit_t = [t for t in themes if t in wanted_t or kb.concepts.get(("theme", t)) and
-             kb.concepts[("theme", t)].broader in wanted_t]
+    """Reasons naming the profile's themes and instruments that the given tags cover (exactly or via broader).
+
+    "Een thema van uw profiel" only for what the user gave; a code filled in from the government's own
+    cases is called what it is ("waarrond uw bestuur al werkte").
+    """
+    kb, q, out = ctx.kb, ctx.q, []
+
+    def theme_of_profile(t: str) -> str | None:
+        if t in q.themes:
+            return t
+        parent = kb.concepts.get(("theme", t))
+        return parent.broader if parent and parent.broader in q.themes else None
+
+    hit_t = [t for t in themes if theme_of_profile(t)]
+    given = [t for t in hit_t if _said(q.themes, q.stated_themes, theme_of_profile(t))]
+    said = bool(given)
+    hit_t = given or hit_t   # what the user gave comes first; history only where nothing given matches
     if hit_t:
-        hit_t = sorted(hit_t, key=lambda t: -ctx.q.themes.get(t, 0))[:3]
+        hit_t = sorted(hit_t, key=lambda t: -q.themes.get(theme_of_profile(t), 0))[:3]
         nl = [kb.concept_label("theme", t, "nl") for t in hit_t]
         en = [kb.concept_label("theme", t, "en") for t in hit_t]
-        out.append(Reason("shared-theme", f"gaat over {join(nl, 'nl')}, een thema van uw profiel",
-                          f"is about {join(en, 'en')}, a theme in your profile", {"themes": hit_t}))
-    hit_i = [i for i in instruments if i in ctx.q.instruments]
+        many = len(hit_t) > 1
+        if said:
+            tail_nl = "thema's die u opgaf" if many else "een thema dat u opgaf"
+        else:
+            tail_nl = "thema's waarrond uw bestuur al werkte" if many else "een thema waarrond uw bestuur al werkte"
+        tail_en = ("themes you gave" if many else "a theme you gave") if said else \
+            ("themes your government already worked on" if many else "a theme your government already worked on")
+        out.append(Reason("shared-theme", f"gaat over {join(nl, 'nl')}, {tail_nl}", f"is about {join(en, 'en')}, {tail_en}",
+                          {"themes": hit_t, "stated": said}))
+    hit_i = [i for i in instruments if i in q.instruments]
+    given = [i for i in hit_i if _said(q.instruments, q.stated_instruments, i)]
+    said = bool(given)
+    hit_i = given or hit_i
     if hit_i:
-        hit_i = sorted(hit_i, key=lambda i: -ctx.q.instruments.get(i, 0))[:3]
+        hit_i = sorted(hit_i, key=lambda i: -q.instruments.get(i, 0))[:3]
         nl = [kb.concept_label("instrument", i, "nl") for i in hit_i]
         en = [kb.concept_label("instrument", i, "en") for i in hit_i]
-        out.append(Reason("shared-instrument", f"werkt met {join(nl, 'nl')}, een instrument van uw profiel",
-                          f"uses {join(en, 'en')}, an instrument in your profile", {"instruments": hit_i}))
+        tail_nl = "dat u opgaf" if said else "waarmee uw bestuur al werkte"
+        tail_en = "that you gave" if said else "your government already used"
+        out.append(Reason("shared-instrument", f"werkt met {join(nl, 'nl')}, {tail_nl}", f"uses {join(en, 'en')}, {tail_en}",
+                          {"instruments": hit_i, "stated": said}))
     return out
 
 

@@ -165,3 +165,13 @@ def test_barrier_reasons_say_what_in_the_case_meets_the_barrier(fitted: Recommen
     assert barrier, "a small municipality short of staff hears what in a practice helps"
     assert all(r.data["feature"] in ("intercommunale", "volunteers", "free", "subsidy") for r in barrier)
     assert not any("via '" in r.text_nl for r in barrier)   # no generic instrument label
+
+
+def test_a_theme_is_called_yours_only_when_you_gave_it(fitted: Recommender) -> None:
+    # Leuven without stated themes: its themes come from its own cases, and the reasons say so
+    history = fitted.recommend(nis_code="24062", limit=15)
+    told = [r for item in history.practices for r in item.reasons if r.kind == "shared-theme"]
+    assert told and all(r.data["stated"] is False and "uw bestuur al werkte" in r.text_nl for r in told)
+    given = fitted.recommend(nis_code="24062", profile={"themes": ["textiel"]}, limit=15)
+    mine = [r for item in given.practices for r in item.reasons if r.kind == "shared-theme" and "textiel" in r.data["themes"]]
+    assert mine and all(r.data["stated"] is True and "opgaf" in r.text_nl for r in mine)
