@@ -49,6 +49,8 @@ async def sparql_get(request: Request, service: SparqlDep, query: str | None = N
     params = request.query_params
     if len(params.getlist("query")) > 1:
         raise QueryRefused("give exactly one query parameter")
+    # every format parameter counts (SPARQLWrapper sends a name and a list of media types)
+    format = ",".join(params.getlist("format")) or None
     if query is None:
         return _graph_response(request, _describe_service(request, service), format_override=format)
     return await _answer(request, service, query, format_override=format,
@@ -83,7 +85,7 @@ async def sparql_post(request: Request, service: SparqlDep) -> Response:
     else:
         raise QueryRefused(f"POST needs Content-Type {FORM} or {SPARQL_QUERY}, not {content_type[:60] or 'none'!r}",
                            status=415)
-    return await _answer(request, service, query, format_override=params.get("format"),
+    return await _answer(request, service, query, format_override=",".join(params.getlist("format")) or None,
                          default_graphs=default_graphs, named_graphs=named_graphs)
 
 

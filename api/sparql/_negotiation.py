@@ -35,6 +35,10 @@ GRAPH_FORMATS = (
     Format("rdfxml", "application/rdf+xml", ("rdf", "xml", "rdf+xml", "application/xml")),
 )
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
+# what common clients put in ?format= for a format we serve under another name (N3 readers read Turtle);
+# only for the parameter: an Accept header keeps its exact meaning
+FORMAT_PARAMETER_ALIASES = {"n3": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle",
+                            "application/x-json+ld": "jsonld"}
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,15 @@ def negotiate(accept: str | None, offered: tuple[Format, ...], *, override: str 
     'xml'
     """
     if override:
-        wanted = override.strip().lower()
-        for fmt in offered:
-            if wanted in (fmt.key, fmt.media_type, *fmt.aliases):
-                return fmt
-        raise NotAcceptable(f"unknown format {override!r}; choose one of "
+        # clients send a name ("json-ld"), a media type, or a list of media types ("a/b,c/d"): the first
+        # one this endpoint offers wins (SPARQLWrapper sends several format parameters, joined here by commas)
+        for part in override.split(","):
+            wanted = part.split(";")[0].strip().lower()
+            wanted = FORMAT_PARAMETER_ALIASES.get(wanted, wanted)
+            for fmt in offered:
+                if wanted in (fmt.key, fmt.media_type, *fmt.aliases):
+                    return fmt
+        raise NotAcceptable(f"unknown format {override[:80]!r}; choose one of "
                             + ", ".join(f.key for f in offered))
     if not accept or not accept.strip():
         return offered[0]

@@ -367,3 +367,17 @@ def test_the_service_answers_outside_the_event_loop_too(client: TestClient) -> N
     assert result.format.key == "tsv" and result.rows == 3 and not result.truncated
     assert [row["name"].value for row in ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV)] \
         == EXPECTED_NAMES
+
+
+def test_what_sparqlwrapper_sends_for_json_ld_and_n3_is_accepted(client: TestClient) -> None:
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
+    # SPARQLWrapper.setReturnFormat(JSONLD) on GET: two format parameters and its own Accept header
+    r = client.get("/sparql", params=[("query", construct), ("format", "json-ld"),
+                                      ("format", "application/ld+json,application/x-json+ld"),
+                                      ("output", "json-ld")],
+                   headers={"Accept": "application/ld+json,application/x-json+ld"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    r = client.get("/sparql", params={"query": construct, "format": "text/n3"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    r = client.get("/sparql", params={"query": construct, "format": "no/such-thing"})
+    assert r.status_code == 406
