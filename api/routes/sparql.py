@@ -8,12 +8,13 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from rdflib import Graph
 
 from ..ratelimit import rate_limit
 from ..sparql import (
     GRAPH_FORMATS,
+    HTML,
     ExampleQuery,
     QueryRefused,
     QueryTooLong,
@@ -52,6 +53,9 @@ async def sparql_get(request: Request, service: SparqlDep, query: str | None = N
     # every format parameter counts (SPARQLWrapper sends a name and a list of media types)
     format = ",".join(params.getlist("format")) or None
     if query is None:
+        if format is None and negotiate(request.headers.get("accept"), (*GRAPH_FORMATS, HTML)) is HTML:
+            # a person in a browser: the editor, not an RDF/XML download of the service description
+            return RedirectResponse("/sparql-editor", status_code=303, headers={"Vary": "Accept"})
         return _graph_response(request, _describe_service(request, service), format_override=format)
     return await _answer(request, service, query, format_override=format,
                          default_graphs=params.getlist("default-graph-uri"),

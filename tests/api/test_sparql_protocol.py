@@ -381,3 +381,12 @@ def test_what_sparqlwrapper_sends_for_json_ld_and_n3_is_accepted(client: TestCli
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     r = client.get("/sparql", params={"query": construct, "format": "no/such-thing"})
     assert r.status_code == 406
+
+
+def test_a_browser_opening_the_endpoint_gets_the_editor_and_a_client_gets_rdf(client: TestClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/sparql", headers={"Accept": browser}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/sparql-editor"
+    for accept in (None, "*/*", "text/turtle"):
+        r = client.get("/sparql", headers={"Accept": accept} if accept else {}, follow_redirects=False)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle"), accept
