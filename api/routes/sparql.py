@@ -15,6 +15,7 @@ from ..ratelimit import rate_limit
 from ..sparql import (
     GRAPH_FORMATS,
     HTML,
+    RESULT_FORMATS,
     ExampleQuery,
     QueryRefused,
     QueryTooLong,
@@ -41,6 +42,19 @@ def get_sparql(request: Request) -> SparqlService:
 
 
 SparqlDep = Annotated[SparqlService, Depends(get_sparql)]
+
+
+@router.head("/sparql", include_in_schema=False)
+def sparql_head(request: Request) -> Response:
+    """What a GET would answer with (its media type), without running anything: link checkers and clients probing."""
+    fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS if "query" not in request.query_params
+                    else RESULT_FORMATS)
+    return Response(status_code=200, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+@router.options("/sparql", include_in_schema=False)
+def sparql_options() -> Response:
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
 @router.get("/sparql", name="sparql_get", dependencies=[rate_limit("sparql")])

@@ -390,3 +390,10 @@ def test_a_browser_opening_the_endpoint_gets_the_editor_and_a_client_gets_rdf(cl
     for accept in (None, "*/*", "text/turtle"):
         r = client.get("/sparql", headers={"Accept": accept} if accept else {}, follow_redirects=False)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle"), accept
+
+
+def test_head_and_options_answer(client: TestClient) -> None:
+    head = client.head("/sparql", params={"query": "ASK {}"})
+    assert head.status_code == 200 and head.content == b"" and "sparql-results+json" in head.headers["content-type"]
+    options = client.options("/sparql")
+    assert options.status_code == 204 and set(options.headers["allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
