@@ -145,7 +145,11 @@
       KL.status(busy, "");
     } catch (err) {
       KL.status(busy, "");
-      const conflicts = (KL.lang === "en" ? err.body.conflicts : err.body.conflicts_nl) || err.body.conflicts;
+      // the plan on screen no longer answers the rules as they stand: hide it, and downloads stop exporting it
+      lastBody = null;
+      planSection.hidden = true;
+      const answer = err.body || {};
+      const conflicts = (KL.lang === "en" ? answer.conflicts : answer.conflicts_nl) || answer.conflicts;
       if (conflicts && conflicts.length) {
         showProblems([{message: KL.t("cop.infeasible")}, ...conflicts.map((c) => ({message: c}))]);
       } else {
