@@ -94,8 +94,10 @@ def main() -> int:
     base = StrongBaselines(rec)
     profiles = yaml.safe_load(args.profiles.read_text(encoding="utf-8"))["profiles"]
     judged: dict[str, dict[str, set[str]]] = {}
-    if args.exclude:
-        for j in yaml.safe_load(args.exclude.read_text(encoding="utf-8"))["judgments"]:
+    if args.exclude:   # a judges' file ({"judgments": [...]}) or devset2.yaml ({"profiles": [{"judgments": ...}]})
+        doc = yaml.safe_load(args.exclude.read_text(encoding="utf-8"))
+        entries = doc.get("judgments") or [{"id": p["id"], **p["judgments"]} for p in doc.get("profiles", [])]
+        for j in entries:
             judged[j["id"]] = {"practices": set(j["practices"]), "peers": set(j["peers"])}
     rng = random.Random(args.seed)
     sheets: list[list[dict]] = [[] for _ in range(args.parts)]
