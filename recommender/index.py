@@ -77,6 +77,9 @@ class RecommenderIndex:
     membership: sparse.csr_matrix    # governments x organisations (associations and collaborations)
     membership_t: sparse.csr_matrix  # organisations x governments (row slices are cheap, column slices are not)
     org_iris: list[str]
+    org_pos: dict[str, int]
+    org_tie: np.ndarray              # per organisation: 1.0 for an intercommunale, 0.3 for other associations
+    province_iris: dict[str, str]    # province name ("Limburg") -> the province's IRI
     peer_candidate: np.ndarray       # bool: current, with evidence of circular activity
     case_vectors: np.ndarray         # cases x d, L2-normalised
     lexical: LexicalIndex
@@ -143,6 +146,11 @@ def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encod
             for m in ms:
                 mrows.append(gov_pos[member]), mcols.append(opos[m.org])
     memb = sparse.csr_matrix((np.ones(len(mrows), dtype=np.float32), (mrows, mcols)), shape=(len(gov_iris), len(org_iris)))
+    # an intercommunale is where circular practices are shared; a police zone or housing association is a
+    # tie, but not one that runs them
+    kinds = {m.org: m.association_kind for ms in kb.memberships.values() for m in ms}
+    org_tie = np.array([1.0 if kinds[o] == "intercommunale" else 0.3 for o in org_iris], dtype=np.float32)
+    province_iris = {p.province: iri for iri, p in profiles.items() if p.type == "provincie" and p.province}
 
     texts = [case_text(c, kb) for c in cases]
     vectors = np.vstack([encoder.encode(texts[k:k + batch_size]) for k in range(0, len(texts), batch_size)]) \
@@ -166,6 +174,7 @@ def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encod
         province=np.array([prov_pos.get(p.province, -1) if p.province else -1 for p in profs], dtype=np.int32),
         province_names=province_names, gov_type=np.array([type_pos[p.type] for p in profs], dtype=np.int32),
         type_names=type_names, neighbours=neigh, membership=memb, membership_t=sparse.csr_matrix(memb.T), org_iris=org_iris,
+        org_pos=opos, org_tie=org_tie, province_iris=province_iris,
         peer_candidate=np.array([(not p.former) and (p.cases_total > 0 or bool(p.declarations)) for p in profs]),
         case_vectors=np.ascontiguousarray(vectors, dtype=np.float32), lexical=lexical, lexical_en=lexical_en, lexical_words=lexical_words, ppr=ppr,
         ppr_case_pos=ppr.positions(case_iris), ppr_gov_pos=ppr.positions(gov_iris))

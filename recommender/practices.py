@@ -6,10 +6,9 @@ import re
 
 
 from .explain import Reason, join, population_text, practices_word
-from .scorers import RequestContext
+from .scorers import LEXICAL_REASON_FLOOR, RequestContext
 
 TEXT_REASON_MIN = 0.6        # normalised text score above which a text match is worth saying
-LEXICAL_REASON_FLOOR = 0.08  # character n-gram cosine below which words do not really meet (nonsense input)
 FRONTRUNNER_REASON_MIN = 0.2  # front-runner gap above which "further along" is worth saying
 
 

@@ -19,6 +19,7 @@ from .profiles import GovernmentProfile, QueryProfile
 from .text import is_english, query_text
 
 SIZE_DECAY = 2.0            # a tenfold population difference keeps e^-2 = 0.14 of the size similarity
+LEXICAL_REASON_FLOOR = 0.08  # character n-gram cosine below which words do not really meet (nonsense input)
 
 
 def minmax(x: np.ndarray) -> np.ndarray:
@@ -203,8 +204,6 @@ class RequestContext:
     def has_meaningful_description(self) -> bool:
         """A description whose word pieces occur in some case ('asdfgh qwerty' does not): only then do
         the words rank anything."""
-        from .practices import LEXICAL_REASON_FLOOR
-
         return self.has_description and float(self.description_lexical.max(initial=0.0)) >= LEXICAL_REASON_FLOOR
 
     @cached_property
@@ -241,20 +240,16 @@ class RequestContext:
     @cached_property
     def intercommunale_vector(self) -> np.ndarray:
         """1 for the intercommunales the profile belongs to and their fellow members; 0.3 for a shared
-        police zone or housing association (a tie, but not one that runs circular practices)."""
-        kb, idx = self.kb, self.index
-        mine = set(self.q.memberships)
+        police zone or housing association (``index.org_tie``). Sparse rows only: no scan per request."""
+        idx = self.index
         v = np.zeros(len(idx.gov_iris), dtype=np.float32)
-        if not mine:
+        if not self.q.memberships:
             return v
-        for member, memberships in kb.memberships.items():
-            pos = idx.gov_pos.get(member)
-            if pos is None:
-                continue
-            for m in memberships:
-                if m.org in mine:
-                    v[pos] = max(v[pos], 1.0 if m.association_kind == "intercommunale" else 0.3)
-        for org in mine:
+        for org in self.q.memberships:
+            col = idx.org_pos.get(org)
+            if col is not None:
+                row = idx.membership_t.getrow(col)
+                v[row.indices] = np.maximum(v[row.indices], idx.org_tie[col])
             if org in idx.gov_pos:
                 v[idx.gov_pos[org]] = 1.0
         return v
@@ -263,9 +258,8 @@ class RequestContext:
     def own_province_vector(self) -> np.ndarray:
         """1 for the profile's own province as a government (it runs provincial support programmes)."""
         v = np.zeros(len(self.index.gov_iris), dtype=np.float32)
-        if self.q.province and self.q.type not in ("provincie",):
-            iri = next((g.iri for g in self.kb.governments.values()
-                        if g.type == "provincie" and g.name == f"Provincie {self.q.province}"), None)
+        if self.q.province and self.q.type != "provincie":
+            iri = self.index.province_iris.get(self.q.province)
             if iri in self.index.gov_pos:
                 v[self.index.gov_pos[iri]] = 1.0
         return v

@@ -167,21 +167,23 @@ class WorkerPool:
             self._fair.leave(ticket)
             self._slots.release()
 
+    def _try_take(self, ticket: _Ticket) -> _Worker | None:
+        """An idle worker for this ticket now, or None (all busy, or the slow lane is full)."""
+        if not self._fair.may_start(ticket):
+            return None
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            self._fair.release(ticket)
+            return None
+
     async def _take_idle_async(self, retry_after: int, ticket: _Ticket) -> _Worker:
         deadline = time.monotonic() + self.config.timeout_s
         while True:
-            try:
-                if not self._fair.may_start(ticket):
-                    raise queue.Empty
-                try:
-                    worker = self._idle.get_nowait()
-                except queue.Empty:
-                    self._fair.release(ticket)
-                    raise
-            except queue.Empty:
+            worker = self._try_take(ticket)
+            if worker is None:
                 if time.monotonic() >= deadline:
-                    raise Overloaded("every SPARQL worker stayed busy; try again shortly",
-                                     retry_after_s=retry_after) from None
+                    raise Overloaded("every SPARQL worker stayed busy; try again shortly", retry_after_s=retry_after)
                 # all workers busy is the rare case; a short poll keeps the idle queue thread-safe
                 await asyncio.sleep(0.005)
                 continue
@@ -228,22 +230,12 @@ class WorkerPool:
     def _take_idle(self, retry_after: int, ticket: _Ticket) -> _Worker:
         deadline = time.monotonic() + self.config.timeout_s
         while True:
-            try:
-                if not self._fair.may_start(ticket):
-                    if time.monotonic() >= deadline:
-                        raise queue.Empty
-                    time.sleep(0.005)
-                    continue
-                try:
-                    worker = self._idle.get(timeout=max(0.0, min(0.05, deadline - time.monotonic())))
-                except queue.Empty:
-                    self._fair.release(ticket)
-                    raise
-            except queue.Empty:
-                if time.monotonic() < deadline:
-                    continue
-                raise Overloaded("every SPARQL worker stayed busy; try again shortly",
-                                 retry_after_s=retry_after) from None
+            worker = self._try_take(ticket)
+            if worker is None:
+                if time.monotonic() >= deadline:
+                    raise Overloaded("every SPARQL worker stayed busy; try again shortly", retry_after_s=retry_after)
+                time.sleep(0.005)
+                continue
             if worker.process.is_alive():
                 self._fair.started(ticket)
                 return worker
