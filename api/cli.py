@@ -9,8 +9,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kg.errors import KgError
+from recommender.cop import CopError
+from recommender.errors import RecommenderError
+
 from .commands import COMMANDS
 from .usage import UsageError
+
+# error -> exit code, first match wins: bad input (a file, a field, an unknown code, a plan that cannot be
+# made as asked) is 2 and one line on stderr; a build whose data fail validation says so itself (exit 1)
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (UsageError, 2), (RecommenderError, 2), (CopError, 2), (KgError, 2),
+    (ValueError, 2), (LookupError, 2), (FileNotFoundError, 2),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,9 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (UsageError, ValueError, LookupError, FileNotFoundError) as exc:
+    except tuple(cls for cls, _ in EXIT_CODES) as exc:
         print(f"kringloop {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return next(code for cls, code in EXIT_CODES if isinstance(exc, cls))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into e.g. head

@@ -1,4 +1,10 @@
-"""One error shape for every API response: {"ok": false, "error": ..., "status": ...}."""
+"""One error shape for every API response, and the one map from domain errors to HTTP.
+
+Every answer that is not a success has the body ``{"ok": false, "error": ..., "status": ...}``, with
+``errors: [{"field", "message", "valid"?}]`` when a request field is at fault. The packages below
+``api/`` raise their own errors and know nothing of HTTP; :data:`STATUS` is the only place that turns
+them into a status code. Routes raise :class:`ApiError` only for what is HTTP's own (a missing page).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kg.errors import KgError, StoreMissing, UnknownQuery
+from kg.curation import CurationConflict, CurationNotFound
+from kg.curation_graph import CurationError
+from kg.errors import KgError, ShapesMissing, StoreMissing, UnknownQuery
+from kg.registry import RegistrationError
+from recommender.cop import CopError, CopInputError, Infeasible, PlanTimeout
+from recommender.errors import InvalidProfile, RecommenderError, UnknownGovernment
 
 
 class ApiError(Exception):
@@ -24,7 +35,43 @@ class ApiError(Exception):
         self.extra = extra or {}
 
 
-STATUS: dict[type[Exception], int] = {UnknownQuery: 404, StoreMissing: 503, KgError: 400}
+# domain error -> HTTP status; the first class that matches wins, so subclasses come before their bases
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (UnknownQuery, 404), (StoreMissing, 503), (ShapesMissing, 503),
+    (CurationNotFound, 404), (CurationConflict, 409), (CurationError, 422), (RegistrationError, 422),
+    (KgError, 400),
+    (InvalidProfile, 422),      # UnknownGovernment too, but 404 when the URL names it (see status_of)
+    (RecommenderError, 400),
+    (CopInputError, 422), (Infeasible, 422), (PlanTimeout, 503),
+    (CopError, 400),
+)
+DOMAIN_ERRORS = (KgError, RecommenderError, CopError)
+RETRY_AFTER_S = 5   # a 503 from a domain error is momentary (a store being published, a busy solver)
+
+
+def status_of(exc: Exception, method: str = "POST") -> int:
+    """The HTTP status of a domain error."""
+    if isinstance(exc, UnknownGovernment) and method in ("GET", "HEAD"):
+        return 404    # an unknown government in a URL path is a missing resource; in a body, invalid input
+    return next((status for cls, status in STATUS if isinstance(exc, cls)), 500)
+
+
+def body_of(exc: Exception, status: int) -> dict:
+    """The canonical body for a domain error: the field at fault and, for an infeasible plan, the conflicts."""
+    extra: dict[str, object] = {}
+    field = getattr(exc, "field", None)
+    if field is not None:
+        error = {"field": field, "message": str(getattr(exc, "problem", exc))}
+        if getattr(exc, "valid", None):
+            error["valid"] = list(exc.valid)
+        extra["errors"] = [error]
+    message = str(exc)
+    if isinstance(exc, Infeasible):
+        message = f"infeasible: {exc}"
+        extra |= {"plan_status": "infeasible", "conflicts": [c.text_en for c in exc.conflicts],
+                  "conflicts_nl": [c.text_nl for c in exc.conflicts],
+                  "conflict_details": [c.as_dict() for c in exc.conflicts]}
+    return error_body(message, status, **extra)
 
 
 MAX_MESSAGE = 300   # an error never echoes more than a short excerpt of what was sent
@@ -62,10 +109,13 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(str(exc.detail), exc.status_code), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(KgError)
-    async def _kg(request: Request, exc: KgError) -> JSONResponse:
-        status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 400)
-        return JSONResponse(error_body(str(exc), status), status_code=status)
+    async def _domain(request: Request, exc: Exception) -> JSONResponse:
+        status = status_of(exc, request.method)
+        headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+        return JSONResponse(body_of(exc, status), status_code=status, headers=headers)
+
+    for error in DOMAIN_ERRORS:
+        app.add_exception_handler(error, _domain)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -16,9 +16,9 @@ class RecommenderError(Exception):
 class InvalidProfile(RecommenderError, ValueError):
     """A profile field holds something the graph does not know, or the profile says nothing."""
 
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, problem: str) -> None:
+        self.field, self.problem = field, problem
+        super().__init__(f"{field}: {problem}" if field else problem)
 
 
 class UnknownGovernment(InvalidProfile, LookupError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -13,9 +14,23 @@ from sklearn.utils.validation import check_is_fitted
 from .encoders import Encoder, LazyEncoder
 from .explain import Reason, practices_word
 from .index import build_index
+from .inputs import Profile
 from .knowledge import KnowledgeBase
-from .peers import PeerBarrier, PeerContext, PeerFrontrunner, PeerLexical, PeerSemantic, PeerTopical
-from .practices import PracticeBarrier, PracticeContext, PracticeFrontrunner, PracticeTopical, description_reasons
+from .peers import (
+    PeerBarrier,
+    PeerContext,
+    PeerFrontrunner,
+    PeerLexical,
+    PeerSemantic,
+    PeerTopical,
+)
+from .practices import (
+    PracticeBarrier,
+    PracticeContext,
+    PracticeFrontrunner,
+    PracticeTopical,
+    description_reasons,
+)
 from .profiles import QueryProfile, derive_profiles, resolve_profile
 from .ranking import RankingParams, peer_scores, practice_scores
 from .scorers import RequestContext
@@ -93,12 +108,12 @@ class Recommender(BaseEstimator):
 
 
     def resolve(self, *, nis_code: str | None = None, government: str | None = None,
-                profile: dict[str, Any] | None = None) -> QueryProfile:
+                profile: Profile | Mapping[str, Any] | None = None) -> QueryProfile:
         check_is_fitted(self)
         return resolve_profile(self.kb_, self.profiles_, nis_code=nis_code, government=government, profile=profile)
 
     def recommend(self, *, nis_code: str | None = None, government: str | None = None,
-                  profile: dict[str, Any] | None = None, limit: int = 10, peers: bool = True,
+                  profile: Profile | Mapping[str, Any] | None = None, limit: int = 10, peers: bool = True,
                   practices: bool = True) -> RecommendationResult:
         """Validate and resolve the request (API.md), then rank peers and practices."""
         q = self.resolve(nis_code=nis_code, government=government, profile=profile)

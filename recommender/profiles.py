@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.store import GraphStore
 
 from .errors import InvalidProfile, UnknownGovernment
+from .inputs import Profile, parse
 from .knowledge import ROLE_WEIGHT, KnowledgeBase, load_knowledge
+from .vocabulary import Vocabulary
 
 # evidence behind the front-runner score (issue 4: "cases led, strategy, declarations")
 STRATEGY_INSTRUMENT = "beleidsstrategie"
@@ -153,17 +156,7 @@ class QueryProfile:
         return self.population is not None and self.population < SMALL_POPULATION
 
 
-PROFILE_FIELDS = ("name", "government_type", "province", "population", "maturity", "themes", "instruments",
-                  "barriers", "drivers", "description")
-_CODE_FIELDS = {"themes": "theme", "instruments": "instrument", "barriers": "barrier", "drivers": "driver"}
-
-
-def _check_codes(kb: KnowledgeBase, fieldname: str, scheme: str, codes: list[str]) -> list[str]:
-    known = {code for (s, code) in kb.concepts if s == scheme}
-    for code in codes:
-        if code not in known:
-            raise InvalidProfile(f"profile.{fieldname}", f"unknown {scheme} code {code!r}")
-    return list(dict.fromkeys(codes))
+_CODE_FIELDS = ("themes", "instruments", "barriers", "drivers")
 
 
 HISTORY_SHARE = 0.3   # with stated interests, the graph's history keeps at most this weight per concept
@@ -199,9 +192,9 @@ def _named_organisation(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile
 
 
 def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *, nis_code: str | None = None,
-                    government: str | None = None, profile: dict[str, Any] | None = None) -> QueryProfile:
+                    government: str | None = None, profile: Profile | Mapping[str, Any] | None = None) -> QueryProfile:
     """Validate a request (API.md) and merge it over the graph's profile of ``nis_code``/``government``."""
-    fields = {k: v for k, v in (profile or {}).items() if v not in (None, "", [])}
+    fields = Vocabulary.from_knowledge(kb).check_profile(parse(Profile, profile, field="profile")).given()
     base: GovernmentProfile | None = None
     if nis_code is not None:
         iri = kb.by_nis().get(str(nis_code))
@@ -227,28 +220,20 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
                          instruments=dict(base.instrument_weights), neighbours=base.neighbours,
                          memberships=base.memberships, frontrunner_score=base.frontrunner_score)
     if "government_type" in fields:
-        q.type = _check_codes(kb, "government_type", "government_type", [fields["government_type"]])[0]
+        q.type = fields["government_type"]
     if "province" in fields:
-        provinces = {kb.province_name(g.iri): g.iri for g in kb.governments.values() if g.type == "provincie"}
-        name = str(fields["province"]).removeprefix("Provincie ").strip()
-        if name not in provinces:
-            raise InvalidProfile("profile.province", f"unknown province {fields['province']!r}; "
-                                                     f"expected one of {sorted(p for p in provinces if p)}")
-        q.province = name
+        q.province = fields["province"]
     if "population" in fields:
-        pop = fields["population"]
-        if not isinstance(pop, int) or isinstance(pop, bool) or pop < 0:
-            raise InvalidProfile("profile.population", "must be a non-negative integer")
-        q.population = pop
+        q.population = fields["population"]
     if "maturity" in fields:
-        q.maturity = _check_codes(kb, "maturity", "maturity", [fields["maturity"]])[0]
+        q.maturity = fields["maturity"]
         if base is None or not base.frontrunner_score:
             level = kb.concepts[("maturity", q.maturity)].level or 2
             q.frontrunner_score = MATURITY_FRONTRUNNER.get(int(level), 0.05)
-    for fieldname, scheme in _CODE_FIELDS.items():
+    for fieldname in _CODE_FIELDS:
         if fieldname not in fields:
             continue
-        codes = _check_codes(kb, fieldname, scheme, list(fields[fieldname]))
+        codes = list(dict.fromkeys(fields[fieldname]))
         if fieldname == "themes":
             q.themes = _stated_over_history(q.themes, codes)
             q.stated_themes = True
@@ -260,7 +245,7 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
         else:
             q.drivers = codes
     if "description" in fields:
-        q.description = str(fields["description"])[:5000]
+        q.description = fields["description"]
     if "name" in fields:
-        q.name = str(fields["name"])
+        q.name = fields["name"]
     return q

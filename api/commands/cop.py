@@ -44,7 +44,12 @@ def _names_graph_governments(body: dict[str, Any]) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from recommender.cop import Infeasible, PlanTimeout, concept_labels, plan_response, problem_from_request
+    from recommender.cop import (
+        Infeasible,
+        concept_labels,
+        plan_response,
+        problem_from_request,
+    )
     from recommender.cop.catalogue import concepts_from_graph
     from recommender.cop.export import to_csv, to_xlsx
     from recommender.cop.partners import partner_rows, suggest_partners
@@ -73,8 +78,6 @@ def run(args: argparse.Namespace) -> int:
     except Infeasible as exc:
         print(f"kringloop cop plan: infeasible: {' | '.join(c.text_en for c in exc.conflicts)}", file=sys.stderr)
         return 2
-    except PlanTimeout as exc:
-        raise UsageError(str(exc)) from None
     if args.format == "xlsx":
         args.out.write_bytes(to_xlsx(result, lang=args.lang))
         return 0

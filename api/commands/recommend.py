@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from kg.store import GraphStore
+from recommender.inputs import RecommendationRequest, parse
 
 from ..config import get_settings
-from ..usage import UsageError
 from ._files import read_mapping
 
 
@@ -24,18 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def read_request(path: Path) -> dict:
-    """The request body from a YAML or JSON file, with its fields checked."""
-    body = read_mapping(path, expected="nis_code, profile and/or limit")
-    unknown = set(body) - {"nis_code", "profile", "limit"}
-    if unknown:
-        raise UsageError(f"{path}: unknown field(s) {sorted(unknown)}")
-    if body.get("profile") is not None and not isinstance(body["profile"], dict):
-        raise UsageError("profile: expected a mapping")
-    limit = body.get("limit", 10)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
-        raise UsageError("limit: expected an integer from 1 to 100")
-    return body
+def read_request(path: Path) -> RecommendationRequest:
+    """The request body from a YAML or JSON file, checked by the API's own model."""
+    return parse(RecommendationRequest, read_mapping(path, expected="nis_code, profile and/or limit"), field="")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,9 +35,7 @@ def run(args: argparse.Namespace) -> int:
     body = read_request(args.file)
     store = GraphStore.open(args.store)
     rec = Recommender(encoder=LazyEncoder(args.model)).fit(load_knowledge(store))
-    nis = body.get("nis_code")
-    result = rec.recommend(nis_code=str(nis) if nis is not None else None, profile=body.get("profile"),
-                           limit=body.get("limit", 10))
+    result = rec.recommend(nis_code=body.nis_code, profile=body.profile, limit=body.limit)
     if args.format == "text":
         for title, items in (("Peers", result.peers), ("Practices", result.practices)):
             print(title)

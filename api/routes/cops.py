@@ -6,38 +6,23 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from recommender.cop import CopInputError, Infeasible, PlanTimeout, concept_labels, plan_response, problem_from_request
+from kg.store import GraphStore
+from recommender.cop import concept_labels, plan_response, problem_from_request
 from recommender.cop.catalogue import concepts_from_graph
 from recommender.cop.export import to_csv, to_xlsx
+from recommender.cop.inputs import MAX_TIME_LIMIT_S, PlanRequest
 from recommender.cop.model import group_catalogue, group_from_concept
 from recommender.cop.partners import partner_rows, suggest_partners
-from kg.store import GraphStore
 from recommender.profiles import GovernmentProfile, load_profiles
 
 from ..deps import FollowsGraph, get_store
-from ..errors import ApiError
 from ..ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1/cops", tags=["cops"])
 
-# a request may ask for less time, never more: one plan must not hold a server worker for minutes
-MAX_TIME_LIMIT_S = 60.0
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-class PlanRequest(BaseModel):
-    """The body of a planning request; nested fields are checked by ``recommender.cop.request``."""
-
-    model_config = ConfigDict(extra="forbid")
-    # Flanders has about 530 governments; bounds make absurd bodies fail fast (outside probe, finding 8)
-    participants: list[dict[str, Any] | str] = Field(max_length=2000)
-    groups: list[dict[str, Any] | str] | None = Field(default=None, max_length=50)
-    constraints: dict[str, Any] | None = None
-    weights: dict[str, float] | None = None
-    time_limit_s: float | None = Field(default=None, gt=0, le=MAX_TIME_LIMIT_S)
 
 
 class CopContext:
@@ -65,24 +50,11 @@ CopContextDep = Annotated[CopContext, Depends(get_cop_context)]
 
 
 def plan(body: PlanRequest, context: CopContext) -> dict[str, Any]:
-    """Plan a request or raise the API error that says why not."""
-    try:
-        problem, weights = problem_from_request(body.model_dump(exclude_none=True, exclude={"time_limit_s"}),
-                                                profiles=context.profiles, concepts=context.concepts)
-        return plan_response(problem, weights=weights, labels=context.labels,
-                             partner_finder=lambda g: [s.as_dict() for s in suggest_partners(context.partner_rows, g)],
-                             time_limit=body.time_limit_s or MAX_TIME_LIMIT_S)
-    except CopInputError as exc:
-        raise ApiError(str(exc), status=422, extra={"errors": [{"field": str(exc).split(":")[0],
-                                                                "message": str(exc)}]}) from exc
-    except Infeasible as exc:
-        raise ApiError(f"infeasible: {exc}", status=422,
-                       extra={"plan_status": "infeasible",
-                              "conflicts": [c.text_en for c in exc.conflicts],
-                              "conflicts_nl": [c.text_nl for c in exc.conflicts],
-                              "conflict_details": [c.as_dict() for c in exc.conflicts]}) from exc
-    except PlanTimeout as exc:
-        raise ApiError(str(exc), status=503) from exc
+    """The plan for a request; CopInputError, Infeasible or PlanTimeout say why not (api/errors.py maps them)."""
+    problem, weights = problem_from_request(body, profiles=context.profiles, concepts=context.concepts)
+    return plan_response(problem, weights=weights, labels=context.labels,
+                         partner_finder=lambda g: [s.as_dict() for s in suggest_partners(context.partner_rows, g)],
+                         time_limit=body.time_limit_s or MAX_TIME_LIMIT_S)
 
 
 @router.get("")

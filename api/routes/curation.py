@@ -22,7 +22,7 @@ from ..auth import Coordinator
 from ..deps import get_store
 from ..errors import ApiError
 from ..ratelimit import rate_limit
-from ..textfields import Code, Slug, Text, Url
+from kg.textfields import Code, Slug, Text, Url
 
 router = APIRouter(prefix="/api/v1/curation", tags=["curation"])
 log = logging.getLogger("kringloop.curation")

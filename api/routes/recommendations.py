@@ -5,40 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from recommender import InvalidProfile, LazyEncoder, Recommendation, Recommender, UnknownGovernment, load_knowledge
+from recommender import LazyEncoder, Recommendation, Recommender, load_knowledge
+from recommender.inputs import RecommendationRequest
 
 from ..deps import FollowsGraph, get_store
-from ..errors import error_body
 from ..ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1", tags=["recommendations"])
-
-
-Code = Annotated[str, StringConstraints(max_length=64)]   # a code of concepts.yaml; longer is never one
-
-
-class ProfileIn(BaseModel):
-    """A government's profile; every field optional, codes from concepts.yaml."""
-
-    name: str | None = Field(default=None, max_length=200)
-    government_type: str | None = Field(default=None, max_length=64)
-    province: str | None = Field(default=None, max_length=64)
-    population: int | None = Field(default=None, ge=0)
-    maturity: str | None = Field(default=None, max_length=64)
-    themes: list[Code] = Field(default=[], max_length=50)
-    instruments: list[Code] = Field(default=[], max_length=50)
-    barriers: list[Code] = Field(default=[], max_length=50)
-    drivers: list[Code] = Field(default=[], max_length=50)
-    description: str | None = Field(default=None, max_length=5000)
-
-
-class RecommendationRequest(BaseModel):
-    nis_code: str | None = Field(default=None, pattern=r"^\d{5}$")
-    profile: ProfileIn | None = None
-    limit: int = Field(default=10, ge=1, le=100)
 
 
 class ReasonOut(BaseModel):
@@ -93,8 +68,7 @@ RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
 @router.post("/recommendations", response_model=RecommendationsOut, dependencies=[rate_limit("recommendations")])
 def recommend(body: RecommendationRequest, rec: RecommenderDep) -> RecommendationsOut:
     """Peers and practices for a government profile, each with reasons in Dutch and English."""
-    result = rec.recommend(nis_code=body.nis_code, profile=body.profile.model_dump() if body.profile else None,
-                           limit=body.limit)
+    result = rec.recommend(nis_code=body.nis_code, profile=body.profile, limit=body.limit)
     return RecommendationsOut.from_domain(result.peers, result.practices)
 
 
@@ -126,11 +100,3 @@ def register(app: FastAPI) -> None:
     app.include_router(router)
     app.state.startup_hooks.append(_fit)
 
-    async def _invalid(request: Request, exc: Exception) -> JSONResponse:
-        # an unknown government in a URL path is a missing resource; in a request body, invalid input
-        status = 404 if isinstance(exc, UnknownGovernment) and request.method == "GET" else 422
-        field = getattr(exc, "field", "")
-        return JSONResponse(error_body(str(exc), status, errors=[{"field": field, "message": str(exc)}]),
-                            status_code=status)
-
-    app.add_exception_handler(InvalidProfile, _invalid)

@@ -13,7 +13,7 @@ from kg.sources import load_sources
 from ..auth import Coordinator
 from ..errors import ApiError
 from ..ratelimit import rate_limit
-from ..textfields import Code, Text
+from kg.textfields import Code, Text
 
 router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"])
 PRIVATE = {"Cache-Control": "no-store"}  # coordinator answers hold private data: no shared caches

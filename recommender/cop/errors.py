@@ -27,7 +27,11 @@ class CopError(Exception):
 
 
 class CopInputError(CopError, ValueError):
-    """The planning request refers to unknown participants or groups, or has malformed values."""
+    """The planning request refers to unknown participants or groups, or has malformed values; names the field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field, self.problem = field, problem
+        super().__init__(f"{field}: {problem}" if field else problem)
 
 
 class Infeasible(CopError):

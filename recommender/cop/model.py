@@ -140,42 +140,42 @@ def validate(problem: Problem) -> None:
     ids = [p.id for p in problem.participants]
     if len(set(ids)) != len(ids):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
-        raise CopInputError(f"participants: listed more than once: {', '.join(dupes)}")
+        raise CopInputError("participants", f"listed more than once: {', '.join(dupes)}")
     codes = [g.code for g in problem.groups]
     if not codes:
-        raise CopInputError("groups: at least one group is needed")
+        raise CopInputError("groups", "at least one group is needed")
     if len(set(codes)) != len(codes):
-        raise CopInputError("groups: a group is listed more than once")
+        raise CopInputError("groups", "a group is listed more than once")
     known, groups = set(ids), set(codes)
     for g in problem.groups:
         if g.min_size < 0 or g.max_size < 1:
-            raise CopInputError(f"groups.{g.code}: sizes must be positive")
+            raise CopInputError(f"groups.{g.code}", "sizes must be positive")
     for p in problem.participants:
         if not 1 <= p.maturity_level <= 5:
-            raise CopInputError(f"participants.{p.id}.maturity: level must be 1-5")
+            raise CopInputError(f"participants.{p.id}.maturity", "level must be 1-5")
         if p.allowed_groups is not None and not p.allowed_groups <= groups:
-            raise CopInputError(f"participants.{p.id}.groups: unknown group {sorted(p.allowed_groups - groups)[0]}")
+            raise CopInputError(f"participants.{p.id}.groups", f"unknown group {sorted(p.allowed_groups - groups)[0]}")
     c = problem.constraints
     if c.max_groups_per_participant < 1:
-        raise CopInputError("constraints.max_groups_per_participant: must be at least 1")
+        raise CopInputError("constraints.max_groups_per_participant", "must be at least 1")
     if not 0.0 <= c.min_frontrunner_share <= 1.0:
-        raise CopInputError("constraints.min_frontrunner_share: must be between 0 and 1")
+        raise CopInputError("constraints.min_frontrunner_share", "must be between 0 and 1")
     for key in c.maturity_mix:
         if key not in ADOPTION_GROUPS:
-            raise CopInputError(f"constraints.maturity_mix: unknown adoption group {key!r}")
+            raise CopInputError("constraints.maturity_mix", f"unknown adoption group {key!r}")
     for name, pairs in (("must_link", c.must_link), ("cannot_link", c.cannot_link)):
         for a, b in pairs:
             for pid in (a, b):
                 if pid not in known:
-                    raise CopInputError(f"constraints.{name}: {pid!r} is not a participant")
+                    raise CopInputError(f"constraints.{name}", f"{pid!r} is not a participant")
             if a == b:
-                raise CopInputError(f"constraints.{name}: a pair needs two different participants ({a})")
+                raise CopInputError(f"constraints.{name}", f"a pair needs two different participants ({a})")
     for pid, fixed_groups in c.fixed.items():
         if pid not in known:
-            raise CopInputError(f"constraints.fixed: {pid!r} is not a participant")
+            raise CopInputError("constraints.fixed", f"{pid!r} is not a participant")
         for code in fixed_groups:
             if code not in groups:
-                raise CopInputError(f"constraints.fixed.{pid}: unknown group {code!r}")
+                raise CopInputError(f"constraints.fixed.{pid}", f"unknown group {code!r}")
 
 
 def group_from_concept(concept: Mapping[str, object], *, min_size: int | None = None,

@@ -160,7 +160,8 @@ def test_weights_must_be_finite_and_bounded(client: TestClient, value: str) -> N
     body = json.dumps({**_request(), "weights": {"cooperation": 0}}).replace('"cooperation": 0', f'"cooperation": {value}')
     r = client.post(URL, content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422, r.text
-    assert "weights.cooperation" in r.text and "finite" in r.text
+    assert r.json()["errors"][0]["field"] == "weights.cooperation"
+    assert ("1000" if value == "1e308" else "finite") in r.json()["errors"][0]["message"]
 
 
 def test_thresholds_among_the_weights_keep_their_own_range(client: TestClient) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from recommender import InvalidProfile, KnowledgeBase, UnknownGovernment, derive_profiles, load_profiles, resolve_profile
+from recommender.vocabulary import UnknownCode
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 LEUVEN, HERENT = "24062", "24038"
@@ -76,10 +77,10 @@ def test_a_free_text_profile_needs_nothing_else(kb: KnowledgeBase, profiles) -> 
 BAD = [
     ({"profile": {}}, "profile"),
     ({"profile": {"name": "Gemeente Nergens"}}, "profile"),
-    ({"profile": {"themes": ["kernenergie"]}}, "profile.themes"),
-    ({"profile": {"instruments": ["hergebruik-herstel"]}}, "profile.instruments"),
-    ({"profile": {"barriers": ["geld"]}}, "profile.barriers"),
-    ({"profile": {"drivers": ["winst"]}}, "profile.drivers"),
+    ({"profile": {"themes": ["kernenergie"]}}, "profile.themes.0"),
+    ({"profile": {"instruments": ["hergebruik-herstel"]}}, "profile.instruments.0"),
+    ({"profile": {"barriers": ["geld"]}}, "profile.barriers.0"),
+    ({"profile": {"drivers": ["winst"]}}, "profile.drivers.0"),
     ({"profile": {"province": "Henegouwen"}}, "profile.province"),
     ({"profile": {"maturity": "expert"}}, "profile.maturity"),
     ({"profile": {"government_type": "staat"}}, "profile.government_type"),
@@ -95,3 +96,21 @@ def test_bad_requests_name_the_field(kb: KnowledgeBase, profiles, request_, fiel
     assert err.value.field == field and str(err.value).startswith(field)
     if field == "nis_code":
         assert isinstance(err.value, UnknownGovernment)
+
+
+def test_an_unknown_code_gets_a_close_match_and_the_valid_codes(kb: KnowledgeBase, profiles) -> None:
+    with pytest.raises(UnknownCode) as err:
+        resolve_profile(kb, profiles, profile={"barriers": ["kennis-bestur"]})
+    assert "did you mean 'kennis-bestuur'?" in err.value.problem
+    assert "kennis-bestuur" in err.value.valid and "middelen-menskracht" in err.value.valid
+
+
+def test_a_misspelt_profile_field_is_refused_not_ignored(kb: KnowledgeBase, profiles) -> None:
+    with pytest.raises(InvalidProfile) as err:
+        resolve_profile(kb, profiles, profile={"themes": ["hergebruik-herstel"], "theme": ["x"]})
+    assert err.value.field == "profile.theme"
+
+
+def test_a_province_may_be_written_as_people_write_it(kb: KnowledgeBase, profiles) -> None:
+    assert resolve_profile(kb, profiles, profile={"province": "provincie limburg".title()}).province == "Limburg"
+    assert resolve_profile(kb, profiles, profile={"province": "limburg"}).province == "Limburg"
