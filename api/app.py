@@ -7,10 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 
-from kg.store import GraphStore
-
-from . import errors
+from . import errors, services
 from .config import Settings, get_settings
 from .headers import SecurityHeaders
 from .ratelimit import BodyLimit
@@ -31,9 +30,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = GraphStore.open(settings.store_path, read_only=True)
         for startup in app.state.startup_hooks:
             startup(app)
+        app.state.services.start()   # after the hooks: curation may have republished the store
         try:
             yield
         finally:
@@ -47,9 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
     errors.install(app)
+    services.install(app, settings)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_middleware(BodyLimit, limits=BODY_LIMITS)
+    # the map (1.3 MB of GeoJSON), page documents and large query results travel packed when the client accepts it
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders)
     for register in ROUTERS:
         register(app)

@@ -1,59 +1,26 @@
-"""Typed dependencies: shared resources live on app.state, loaded in the lifespan.
+"""Typed dependencies: the settings, and the store of the generation a request is answered from.
 
-Everything derived from the graph follows it: when a build or a curation commit publishes a new store
-generation (in this process or another one), the next request opens it (``get_store``), and values
-computed from the graph (the recommender, the CoP planner's context) are recomputed from it
-(``FollowsGraph``), so curated data reaches every answer without a restart.
+Everything derived from the graph lives on one :class:`api.services.Services` per store generation.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Request
 
-from kg.store import GraphStore, store_generation
+from kg.store import GraphStore
 
 from .config import Settings
-
-T = TypeVar("T")
-_REOPEN = threading.Lock()
+from .services import Services, get_services, get_store
 
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> GraphStore:
-    """The store at the newest published generation (reopened when a build or curation moved it)."""
-    state = request.app.state
-    store: GraphStore = state.store
-    if store.path is not None and store_generation(store.path) != store.generation:
-        with _REOPEN:
-            if store_generation(state.store.path) != state.store.generation:
-                state.store = GraphStore.open(store.path, read_only=True)
-        store = state.store
-    return store
-
-
-class FollowsGraph(Generic[T]):
-    """A value computed from the store, recomputed once per published generation (thread-safe)."""
-
-    def __init__(self, compute: Callable[[GraphStore], T]) -> None:
-        self._compute = compute
-        self._lock = threading.Lock()
-        self._generation: str | None = None
-        self._value: T | None = None
-
-    def get(self, store: GraphStore) -> T:
-        with self._lock:
-            if self._value is None or self._generation != store.generation:
-                self._value = self._compute(store)
-                self._generation = store.generation
-            return self._value
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ServicesDep = Annotated[Services, Depends(get_services)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+__all__ = ["ServicesDep", "SettingsDep", "StoreDep", "get_services", "get_settings_dep", "get_store"]

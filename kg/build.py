@@ -10,6 +10,8 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+import ontology
+
 from . import build_cases, build_concepts, build_governments, build_meta, build_survey
 from .curation import apply_curation
 from .errors import ValidationFailed
@@ -19,8 +21,7 @@ from .sources import Sources, load_sources
 from .store import write_store
 from .validate import validate_graph
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = REPO_ROOT / "ontology"
+ONTOLOGY_DIR = ontology.DIR   # package data: an installed Kringloop has its ontology and shapes too
 GRAPH_NAMES = ("ontology", "concepts", "flanders", "cases", "survey", "meta")
 
 

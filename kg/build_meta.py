@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    GEO,
+    ORG,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+)
 
 from .build_concepts import SEED_TITLE, SEED_URL
 from .build_governments import SRC_PIC, SRC_STATBEL_2020
-from .namespaces import Iris
+from .namespaces import BESLUIT, KL, Iris
 
 LICENCE_OWN = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
@@ -49,11 +61,8 @@ def add_meta(g: Graph, iris: Iris, *, triples: int, graphs: list[URIRef]) -> Non
     g.add((dataset, VOID.uriSpace, Literal(iris.base + "id/")))
     g.add((dataset, VOID.exampleResource, iris.municipality("24062")))
     g.add((dataset, VOID.exampleResource, iris.case("leuven-resource-hub")))
-    for vocabulary in ("http://data.vlaanderen.be/ns/besluit#", "http://www.w3.org/ns/org#",
-                       "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
-                       "http://purl.org/linked-data/cube#", "http://www.opengis.net/ont/geosparql#",
-                       "https://w3id.org/kringloop/def#"):
-        g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+    for vocabulary in (BESLUIT, ORG, SKOS, PROV, QB, GEO, KL._NS):
+        g.add((dataset, VOID.vocabulary, URIRef(str(vocabulary))))
     for graph in graphs:
         g.add((dataset, VOID.subset, graph))
         g.add((graph, RDF.type, VOID.Dataset))

@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import DCTERMS, OWL, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, XSD
 
 from . import queries
 from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
@@ -277,7 +277,7 @@ class Curator:
         kept = superseded_filter(base, iris=self.iris, cases={i for k, i in curated_after if k == "case"},
                                  organisations={i for k, i in curated_after if k == "organisation"})
         users = {q.subject.value for q in kept if isinstance(q.object, ox.NamedNode) and q.object.value == iri
-                 and q.predicate.value != "http://www.w3.org/ns/org#hasMember"}
+                 and q.predicate.value != str(ORG.hasMember)}
         for entity in _entities(self.state_dir):
             if not entity["retired"] and f"<{iri}>" in entity["triples"] and entity["entity_id"] != iri.rsplit("/", 1)[-1]:
                 users.add(_iri(self.iris, entity["kind"], entity["entity_id"]))

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import GEO, QB, DefinedNamespace
+from rdflib.namespace import SDO as SCHEMA
 
 DEFAULT_BASE_IRI = "https://w3id.org/kringloop/"
 
 BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
 LBLOD_CLASSIFICATION = Namespace("http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/")
 VL_GEMEENTE = Namespace("https://data.vlaanderen.be/id/gemeente/")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-SCHEMA = Namespace("https://schema.org/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 

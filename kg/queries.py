@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import XSD
 
 from .errors import UnknownQuery
 from .store import GraphStore
@@ -31,9 +32,9 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal:
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         return ox.NamedNode(value)
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(str(XSD.boolean)))
     if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        return ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer)))
     return ox.Literal(str(value))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import queries
+from rdflib.namespace import ORG, QB, SKOS
+
 from .namespaces import KL
 from .store import GraphStore
 
@@ -14,10 +16,10 @@ SHORT = {
     str(KL.PoliceZone): "police zones",
     str(KL.DevelopmentAgency): "POMs",
     str(KL.Case): "cases",
-    "http://www.w3.org/ns/org#Organization": "organisations",
-    "http://www.w3.org/ns/org#Membership": "memberships",
-    "http://www.w3.org/2004/02/skos/core#Concept": "concepts",
-    "http://purl.org/linked-data/cube#Observation": "survey observations",
+    str(ORG.Organization): "organisations",
+    str(ORG.Membership): "memberships",
+    str(SKOS.Concept): "concepts",
+    str(QB.Observation): "survey observations",
     str(KL.BarrierRemedy): "barrier remedies",
     str(KL.MemberList): "member lists of intercommunales",
 }

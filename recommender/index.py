@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .artefacts import VectorCache
 from .encoders import Encoder
 from .graph import PersonalisedPageRank, build_graph
 from .knowledge import ROLE_WEIGHT, KnowledgeBase
@@ -91,7 +92,8 @@ class RecommenderIndex:
 
 
 def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encoder: Encoder, *,
-                batch_size: int = 256, ppr_alpha: float = 0.7, ppr_iter: int = 10) -> RecommenderIndex:
+                batch_size: int = 256, ppr_alpha: float = 0.7, ppr_iter: int = 10,
+                vector_cache: VectorCache | None = None) -> RecommenderIndex:
     gov_iris = list(kb.governments)
     gov_pos = {g: i for i, g in enumerate(gov_iris)}
     case_iris = list(kb.cases)
@@ -153,8 +155,11 @@ def build_index(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], encod
     province_iris = {p.province: iri for iri, p in profiles.items() if p.type == "provincie" and p.province}
 
     texts = [case_text(c, kb) for c in cases]
-    vectors = np.vstack([encoder.encode(texts[k:k + batch_size]) for k in range(0, len(texts), batch_size)]) \
-        if texts else np.zeros((0, 1), dtype=np.float32)
+    if vector_cache is not None:
+        vectors = vector_cache.vectors(texts, encoder, batch_size=batch_size)
+    else:
+        vectors = np.vstack([encoder.encode(texts[k:k + batch_size]) for k in range(0, len(texts), batch_size)]) \
+            if texts else np.zeros((0, 1), dtype=np.float32)
     lexical = LexicalIndex(min_df=1 if len(texts) < 5000 else 2).fit(texts)
     texts_en = [case_text_en(c) for c in cases]
     lexical_en = LexicalIndex(min_df=1 if len(texts) < 5000 else 2).fit(texts_en) if any(texts_en) else None

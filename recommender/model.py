@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .artefacts import VectorCache
 from .encoders import Encoder, LazyEncoder
 from .explain import Reason, practices_word
 from .index import build_index
@@ -87,8 +89,10 @@ class Recommender(BaseEstimator):
     """
 
     def __init__(self, *, encoder: Encoder | None = None, params: RankingParams | None = None,
-                 max_per_lead: int = 2, n_reasons: int = 4, ppr_alpha: float = 0.7, ppr_iter: int = 10) -> None:
+                 max_per_lead: int = 2, n_reasons: int = 4, ppr_alpha: float = 0.7, ppr_iter: int = 10,
+                 artefact_dir: Path | None = None) -> None:
         self.encoder = encoder
+        self.artefact_dir = artefact_dir
         self.params = params
         self.max_per_lead = max_per_lead
         self.n_reasons = n_reasons
@@ -100,7 +104,12 @@ class Recommender(BaseEstimator):
         self.encoder_ = self.encoder if self.encoder is not None else LazyEncoder()
         self.kb_ = kb
         self.profiles_ = derive_profiles(kb)
-        self.index_ = build_index(kb, self.profiles_, self.encoder_, ppr_alpha=self.ppr_alpha, ppr_iter=self.ppr_iter)
+        # case vectors saved beside the store: a restart, or a generation that changed one case, re-encodes
+        # only what is new
+        cache = VectorCache(self.artefact_dir) if self.artefact_dir is not None else None
+        self.index_ = build_index(kb, self.profiles_, self.encoder_, ppr_alpha=self.ppr_alpha, ppr_iter=self.ppr_iter,
+                                  vector_cache=cache)
+        self.vectors_reused_ = cache.reused if cache is not None else 0
         self.params_ = self.params if self.params is not None else RankingParams()
         self.areas_ = covered_municipalities(kb, self.profiles_)
         self.fit_seconds_ = time.perf_counter() - started

@@ -179,6 +179,16 @@ def former_code_message(kb: KnowledgeBase, iri: str) -> str:
     return f"NIS code {former.nis_code} ({former.name}) ended on 2025-01-01 with the mergers{then}"
 
 
+def municipality_iri(kb: KnowledgeBase, nis_code: str, *, field: str = "nis_code") -> str:
+    """The IRI of the current municipality with ``nis_code``; UnknownGovernment names a former one's successor."""
+    iri = kb.by_nis().get(str(nis_code))
+    if iri is None:
+        raise UnknownGovernment(field, f"no municipality with NIS code {nis_code!r}")
+    if kb.governments[iri].former:
+        raise UnknownGovernment(field, former_code_message(kb, iri))
+    return iri
+
+
 def _named_organisation(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], name: str,
                         government_type: str | None) -> GovernmentProfile | None:
     """A province, intercommunale or POM named exactly as in the graph is that government: its own
@@ -197,12 +207,7 @@ def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *
     fields = Vocabulary.from_knowledge(kb).check_profile(parse(Profile, profile, field="profile")).given()
     base: GovernmentProfile | None = None
     if nis_code is not None:
-        iri = kb.by_nis().get(str(nis_code))
-        if iri is None:
-            raise UnknownGovernment("nis_code", f"no municipality with NIS code {nis_code!r}")
-        if kb.governments[iri].former:
-            raise UnknownGovernment("nis_code", former_code_message(kb, iri))
-        base = profiles[iri]
+        base = profiles[municipality_iri(kb, nis_code)]
     elif government is not None:
         if government not in profiles:
             raise UnknownGovernment("government", f"no government {government!r}")

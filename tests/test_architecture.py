@@ -10,7 +10,7 @@ import pytest
 from rdflib.plugins.sparql.parser import parseQuery
 
 REPO = Path(__file__).resolve().parent.parent
-UPSTREAM = {"kg": {"recommender", "api"}, "recommender": {"api"}}
+UPSTREAM = {"ontology": {"kg", "recommender", "api"}, "kg": {"recommender", "api"}, "recommender": {"api"}}
 SPARQL_IN_PYTHON = re.compile(r"""(["']{1,3})\s*(PREFIX\s+\w*:|SELECT\s+[?*(]|CONSTRUCT\s*\{|ASK\s*\{)""", re.IGNORECASE)
 
 
@@ -43,3 +43,17 @@ def test_every_query_file_parses_and_says_what_it_is_for(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.lstrip().startswith("#"), "each .rq starts with a comment stating its purpose"
     parseQuery(text)
+
+
+def test_the_ontology_and_its_shapes_ship_as_package_data() -> None:
+    """A non-editable install must build with its ontology and validate against its shapes (issue 13)."""
+    import tomllib
+
+    import ontology
+    from kg.build import ONTOLOGY_DIR
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = project["tool"]["setuptools"]
+    assert "ontology" in setuptools["packages"]["find"]["include"]
+    assert "*.ttl" in setuptools["package-data"]["ontology"]
+    assert ONTOLOGY_DIR == ontology.DIR and ontology.SHAPES_TTL.is_file() and ontology.ONTOLOGY_TTL.is_file()

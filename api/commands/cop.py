@@ -44,37 +44,26 @@ def _names_graph_governments(body: dict[str, Any]) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from recommender.cop import (
-        Infeasible,
-        concept_labels,
-        plan_response,
-        problem_from_request,
-    )
-    from recommender.cop.catalogue import concepts_from_graph
+    from recommender.cop import Infeasible
+    from recommender.cop.context import CopContext
     from recommender.cop.export import to_csv, to_xlsx
-    from recommender.cop.partners import partner_rows, suggest_partners
-    from recommender.profiles import load_profiles
 
     if args.format == "xlsx" and args.out is None:
         raise UsageError("--format xlsx needs --out PATH")
     body = read_request(args.file)
     try:
-        store: GraphStore | None = GraphStore.open(args.store)
+        context = CopContext.from_store(GraphStore.open(args.store))
     except StoreMissing as exc:
         if _names_graph_governments(body):
             raise UsageError(str(exc)) from None
-        store = None  # every participant describes itself; plan without the graph (and without partners)
-    if store is not None:
-        concepts, profiles, rows = concepts_from_graph(store), load_profiles(store), partner_rows(store)
-    else:
+        # every participant describes itself: plan without the graph (and without partners)
         concepts_path = args.data_dir / "concepts.yaml"
         if not concepts_path.is_file():
-            raise UsageError(f"no graph store at {args.store} and no concepts.yaml in {args.data_dir}")
-        concepts, profiles, rows = yaml.safe_load(concepts_path.read_text(encoding="utf-8")), None, []
-    problem, weights = problem_from_request(body, profiles=profiles, concepts=concepts)
+            raise UsageError(f"no graph store at {args.store} and no concepts.yaml in {args.data_dir}") from None
+        context = CopContext(profiles=None, concepts=yaml.safe_load(concepts_path.read_text(encoding="utf-8")),
+                             partner_rows=[])
     try:
-        result = plan_response(problem, weights=weights, labels=concept_labels(concepts), time_limit=args.time_limit,
-                               partner_finder=lambda g: [s.as_dict() for s in suggest_partners(rows, g)])
+        result = context.plan(body, time_limit=args.time_limit)
     except Infeasible as exc:
         print(f"kringloop cop plan: infeasible: {' | '.join(c.text_en for c in exc.conflicts)}", file=sys.stderr)
         return 2

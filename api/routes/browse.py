@@ -6,9 +6,7 @@ The pages render the same documents server-side (``pages.py``), so a page and it
 
 from __future__ import annotations
 
-import gzip
 import json
-import threading
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -21,8 +19,8 @@ from kg import queries
 from kg.build_concepts import CONCEPT_KEY
 from kg.store import GraphStore
 
-from ..deps import get_store
 from ..errors import ApiError
+from ..services import get_services, get_store
 
 router = APIRouter(prefix="/api/v1/browse", tags=["browse"])
 
@@ -48,25 +46,9 @@ def _pair(nl: str | None, en: str | None) -> dict[str, str | None]:
     return {"nl": nl, "en": en or nl}
 
 
-class BrowseCache:
-    """Documents that depend only on the (read-only) graph, computed once per store."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._store_id: int | None = None
-        self._values: dict[str, Any] = {}
-
-    def get(self, store: GraphStore, key: str, compute: Any) -> Any:
-        with self._lock:
-            if self._store_id != id(store):
-                self._store_id, self._values = id(store), {}
-            if key not in self._values:
-                self._values[key] = compute()
-            return self._values[key]
-
-
-def _cache(request: Request) -> BrowseCache:
-    return request.app.state.browse_cache
+def cached(request: Request, key: str, compute: Any) -> Any:
+    """A document that depends only on the graph, computed once per store generation."""
+    return get_services(request).cached(f"browse.{key}", compute)
 
 
 def page_path(iri: str | None, base_iri: str) -> str | None:
@@ -98,9 +80,8 @@ def search_index(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
     return {"governments": governments, "cases": cases, "organisations": organisations}
 
 
-def search(store: GraphStore, cache: BrowseCache, q: str, *, limit: int = 20) -> dict[str, Any]:
-    """Items whose name contains every word of ``q``; names that start with ``q`` come first."""
-    index = cache.get(store, "search", lambda: search_index(store))
+def search(index: dict[str, list[dict[str, Any]]], q: str, *, limit: int = 20) -> dict[str, Any]:
+    """Items of ``index`` whose name contains every word of ``q``; names that start with ``q`` come first."""
     words = fold(q).split()
     needle = fold(q).strip()
     result: dict[str, Any] = {"query": q}
@@ -262,18 +243,22 @@ def survey(store: GraphStore) -> dict[str, Any]:
 
 # --- routes ---------------------------------------------------------------------------------------
 
+def search_index_for(request: Request) -> dict[str, list[dict[str, Any]]]:
+    store = get_store(request)
+    return cached(request, "search", lambda: search_index(store))
+
+
 @router.get("/search")
 def read_search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
                 limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
     """Governments, cases and organisations whose name contains every word of ``q``."""
-    return search(get_store(request), _cache(request), q, limit=limit)
+    return search(search_index_for(request), q, limit=limit)
 
 
 @router.get("/governments")
 def read_governments(request: Request) -> list[dict[str, Any]]:
     """Every government (for the participant pickers), current municipalities first."""
-    store = get_store(request)
-    index = _cache(request).get(store, "search", lambda: search_index(store))
+    index = search_index_for(request)
     return [{k: v for k, v in g.items() if not k.startswith("_")} for g in index["governments"]]
 
 
@@ -299,29 +284,25 @@ def read_case(request: Request, case_id: str) -> dict[str, Any]:
 def read_map(request: Request) -> Response:
     """GeoJSON of the 285 municipalities with case counts and the front-runner indicator."""
     store = get_store(request)
-    body = _cache(request).get(store, "map", lambda: map_geojson(store, request.app.state.settings.data_dir))
-    # the graph is read-only while served: let the browser reuse the map across pages
-    headers = {"Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        packed = _cache(request).get(store, "map.gz", lambda: gzip.compress(body, compresslevel=6, mtime=0))
-        return Response(packed, media_type="application/geo+json", headers={**headers, "Content-Encoding": "gzip"})
-    return Response(body, media_type="application/geo+json", headers=headers)
+    body = cached(request, "map", lambda: map_geojson(store, request.app.state.settings.data_dir))
+    # the graph is read-only while served: let the browser reuse the map across pages; GZipMiddleware
+    # (api/app.py) packs it to under 0.3 MB for clients that accept gzip
+    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/concepts")
 def read_concepts(request: Request) -> dict[str, Any]:
     """The codes (with Dutch and English labels) that the intake form and planner offer."""
     store = get_store(request)
-    return _cache(request).get(store, "concepts", lambda: concepts(store))
+    return cached(request, "concepts", lambda: concepts(store))
 
 
 @router.get("/survey")
 def read_survey(request: Request) -> dict[str, Any]:
     """The published figures of the 2022 survey, for the charts on the data page."""
     store = get_store(request)
-    return _cache(request).get(store, "survey", lambda: survey(store))
+    return cached(request, "survey", lambda: survey(store))
 
 
 def register(app: FastAPI) -> None:
-    app.state.browse_cache = BrowseCache()
     app.include_router(router)

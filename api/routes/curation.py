@@ -13,16 +13,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, FastAPI, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.curation import CurationConflict, CurationError, CurationNotFound, Curator
 from kg.build import ONTOLOGY_DIR
+from kg.curation import Curator
 from kg.errors import StoreMissing
-from kg.store import GraphStore
+from kg.textfields import Code, Slug, Text, Url
 
 from ..auth import Coordinator
-from ..deps import get_store
-from ..errors import ApiError
 from ..ratelimit import rate_limit
-from kg.textfields import Code, Slug, Text, Url
 
 router = APIRouter(prefix="/api/v1/curation", tags=["curation"])
 log = logging.getLogger("kringloop.curation")
@@ -127,19 +124,11 @@ def get_curator(request: Request) -> Curator:
 
 def _run(request: Request, write: Any) -> ChangeOut:
     """Commit (errors become 4xx), then publish; a commit whose publishing fails is kept and flagged."""
-    try:
-        change = write(get_curator(request))
-    except CurationError as exc:
-        raise ApiError(str(exc), status=422, extra={"errors": [{"field": exc.field, "message": exc.problem}]}) from None
-    except CurationNotFound as exc:
-        raise ApiError(str(exc), status=404) from None
-    except CurationConflict as exc:
-        raise ApiError(str(exc), status=409) from None
-    except StoreMissing as exc:
-        raise ApiError(str(exc), status=503) from None
+    change = write(get_curator(request))   # CurationError, CurationNotFound, ...: api/errors.py maps them
     try:
         get_curator(request).publish()
-        get_store(request)   # this process answers from the new generation at once; others on their next request
+        # this process answers from the new generation at once; others build it when they notice it
+        request.app.state.services.refresh()
         published = True
     except (OSError, RuntimeError, StoreMissing) as exc:
         log.warning("curation change %s committed but not yet published: %s", change["seq"], type(exc).__name__)
@@ -148,10 +137,7 @@ def _run(request: Request, write: Any) -> ChangeOut:
 
 
 def _record(request: Request, kind: str, entity_id: str) -> RecordOut:
-    try:
-        return RecordOut(**get_curator(request).record(kind, entity_id))
-    except CurationNotFound as exc:
-        raise ApiError(str(exc), status=404) from None
+    return RecordOut(**get_curator(request).record(kind, entity_id))
 
 
 def _fields(body: BaseModel) -> tuple[dict[str, Any], str | None]:
@@ -217,7 +203,6 @@ def _publish_on_start(app: FastAPI) -> None:
     """After a crash between commit and publish, or a rebuild without curation, republish first."""
     try:
         if curator_for(app).publish_if_stale():
-            app.state.store = GraphStore.open(app.state.settings.store_path, read_only=True)
             log.info("republished the store with the committed curation")
     except StoreMissing as exc:
         log.warning("curation not published: %s", exc)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
+
+import ontology
 
 from ..deps import SettingsDep
 from ..errors import ApiError
 
 router = APIRouter(tags=["ontology"])
-ONTOLOGY_TTL = Path(__file__).resolve().parents[2] / "ontology" / "kringloop.ttl"
+ONTOLOGY_TTL = ontology.ONTOLOGY_TTL
 SHAPES_TTL = ONTOLOGY_TTL.with_name("shapes.ttl")
 
 

@@ -94,7 +94,7 @@ def _not_found(request: Request, message_key: str, ident: str) -> HTMLResponse:
 def home(request: Request, q: str | None = None) -> HTMLResponse:
     """Search over governments, cases and organisations, and the map of Flanders."""
     query = (q or "").strip()[:200]
-    results = browse.search(get_store(request), request.app.state.browse_cache, query, limit=25) if query else None
+    results = browse.search(browse.search_index_for(request), query, limit=25) if query else None
     return render(request, "page_home.html", title_key="home.title", active="home", q=query, results=results)
 
 
@@ -120,12 +120,11 @@ def case(request: Request, case_id: str) -> HTMLResponse:
 
 def _concepts(request: Request) -> dict[str, Any]:
     store = get_store(request)
-    return request.app.state.browse_cache.get(store, "concepts", lambda: browse.concepts(store))
+    return browse.cached(request, "concepts", lambda: browse.concepts(store))
 
 
 def _governments(request: Request) -> list[dict[str, Any]]:
-    store = get_store(request)
-    index = request.app.state.browse_cache.get(store, "search", lambda: browse.search_index(store))
+    index = browse.search_index_for(request)
     return [g for g in index["governments"] if not g["former"]]
 
 
@@ -169,8 +168,6 @@ def data(request: Request) -> HTMLResponse:
 
 
 def register(app: FastAPI) -> None:
-    if not hasattr(app.state, "browse_cache"):  # the pages share browse.py's cache when both are registered
-        app.state.browse_cache = browse.BrowseCache()
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for name, rel in VENDOR.items():

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from recommender import LazyEncoder, Recommendation, Recommender, load_knowledge
+from recommender import Recommendation, Recommender
 from recommender.inputs import RecommendationRequest
 
-from ..deps import FollowsGraph, get_store
 from ..ratelimit import rate_limit
+from ..services import get_services
 
 router = APIRouter(prefix="/api/v1", tags=["recommendations"])
 
@@ -59,7 +59,7 @@ class RecommendationsOut(BaseModel):
 
 
 def get_recommender(request: Request) -> Recommender:
-    return request.app.state.recommender.get(get_store(request))
+    return get_services(request).recommender
 
 
 RecommenderDep = Annotated[Recommender, Depends(get_recommender)]
@@ -88,15 +88,8 @@ def read_practices(nis_code: str, rec: RecommenderDep,
     return RecommendationsOut.from_domain([], result.practices).practices
 
 
-def _fit(app: FastAPI) -> None:
-    # the model loads on first use, offline ("hashing" is the model-free encoder used by tests); the
-    # recommender is refitted on each newly published generation (curation), sharing the loaded model
-    encoder = LazyEncoder(app.state.settings.embedding_model)
-    app.state.recommender = FollowsGraph(lambda store: Recommender(encoder=encoder).fit(load_knowledge(store)))
-    app.state.recommender.get(app.state.store)
-
-
 def register(app: FastAPI) -> None:
     app.include_router(router)
-    app.state.startup_hooks.append(_fit)
+    # fitted before a generation is served, so no request waits for it
+    app.state.services.warm += ("recommender",)
 

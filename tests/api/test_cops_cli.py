@@ -108,10 +108,11 @@ def test_xlsx_needs_an_output_path(request_file: Path, capsys) -> None:
 def test_a_solver_time_out_is_one_line_and_exit_2(graph_store: GraphStore, request_file: Path, capsys,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import recommender.cop as cop
+    import recommender.cop.context as context
 
     def no_time(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - stands in for plan_response
         raise cop.PlanTimeout("no plan found within 1 s; allow more time or relax the constraints")
 
-    monkeypatch.setattr(cop, "plan_response", no_time)
+    monkeypatch.setattr(context, "plan_response", no_time)
     code, out, err = _run(["cop", "plan", str(request_file), "--store", str(graph_store.path)], capsys)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "no plan found" in err

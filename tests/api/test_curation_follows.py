@@ -1,8 +1,8 @@
 """Curated data reaches recommendations, CoP plans and every page without a restart (issue 13).
 
-A curation commit publishes a new store generation; the recommender and the CoP planner's context are
-recomputed from it on the next request (``api.deps.FollowsGraph``), in this process and in any other
-that serves the same store.
+A curation commit publishes a new store generation; the process that made it swaps in the services of
+that generation before it answers (``api.services.ServiceSwitch.refresh``), any other process builds
+them in the background when it notices the new generation, and a restart reuses the saved case vectors.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def test_a_curated_case_is_recommended_and_planned_with_at_once(build_dir: Path,
                 "groups": [{"code": "cop-stadsontwikkeling", "min_size": 1, "max_size": 5}]}
         plan_before = client.post("/api/v1/cops/plan", json=plan)
         assert plan_before.status_code == 200, plan_before.text
-        context_before = client.app.state.cop_context.get(client.app.state.store)
+        context_before = client.app.state.services.current().cop
 
         record = client.get("/api/v1/curation/cases/leuven-resource-hub").json()["record"]
         record.update(id="curated-zwerfkeibrug", title_nl=f"Heuvelland bouwt een {WORDS}",
@@ -43,9 +43,46 @@ def test_a_curated_case_is_recommended_and_planned_with_at_once(build_dir: Path,
         assert after["practices"][0]["id"] == "curated-zwerfkeibrug"
         assert "Heuvelland" in {p["name"] for p in after["peers"]}
         assert client.post("/api/v1/cops/plan", json=plan).status_code == 200
-        context_after = client.app.state.cop_context.get(client.app.state.store)
+        context_after = client.app.state.services.current().cop
         heuvelland = next(iri for iri, p in context_after.profiles.items() if p.nis_code == "33039")
         assert context_after is not context_before
         assert context_after.profiles[heuvelland].cases_total == context_before.profiles[heuvelland].cases_total + 1
         page = client.get("/bestuur/33039")
         assert "zwerfkeibrug" in page.text
+
+
+def test_another_process_swaps_in_the_new_generation_in_the_background(build_dir: Path, tmp_path: Path) -> None:
+    """A second app on the same store (a replica) answers from the old generation until the new one is built."""
+    import time
+
+    settings = settings_for(private_build(build_dir, tmp_path / "build"), tmp_path / "var", embedding_model="hashing")
+    auth = {"Authorization": f"Bearer {create_token(settings.state_dir, 'a-coordinator')}"}
+    request = {"profile": {"description": WORDS}, "limit": 10}
+    with TestClient(create_app(settings)) as writer, TestClient(create_app(settings)) as reader:
+        old = reader.app.state.services.current()
+        record = writer.get("/api/v1/curation/cases/leuven-resource-hub").json()["record"]
+        record.update(id="curated-zwerfkeibrug", title_nl=f"Heuvelland bouwt een {WORDS}", lead=["33039"],
+                      summary_nl=f"Heuvelland bouwde een {WORDS}.", gov_role="lead", partners=[], partner_ids=[])
+        assert writer.post("/api/v1/curation/cases", json=record, headers=auth).status_code == 201
+        # the request that notices the new generation is still answered from the old one, whole
+        first = reader.post("/api/v1/recommendations", json=request).json()["practices"]
+        assert reader.app.state.services.current() is old or "curated-zwerfkeibrug" in {p["id"] for p in first}
+        deadline = time.monotonic() + 60
+        while reader.app.state.services.current() is old and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert reader.app.state.services.current() is not old
+        after = reader.post("/api/v1/recommendations", json=request).json()["practices"]
+        assert after[0]["id"] == "curated-zwerfkeibrug"
+
+
+def test_a_restart_reuses_the_saved_case_vectors(build_dir: Path, tmp_path: Path) -> None:
+    settings = settings_for(private_build(build_dir, tmp_path / "build"), tmp_path / "var", embedding_model="hashing")
+    with TestClient(create_app(settings)) as client:
+        first = client.app.state.services.current().recommender
+        assert first.vectors_reused_ == 0 and len(first.kb_.cases) > 300
+    manifest = next((tmp_path / "build" / "store.artefacts").glob("*/manifest.json"))
+    assert '"model": "hashing"' in manifest.read_text()
+    with TestClient(create_app(settings)) as client:
+        again = client.app.state.services.current().recommender
+        assert again.vectors_reused_ == len(again.kb_.cases)
+        assert (again.index_.case_vectors == first.index_.case_vectors).all()

@@ -1,0 +1,39 @@
+"""What planning needs from the graph, read once per store generation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kg.store import GraphStore
+
+from ..profiles import GovernmentProfile, load_profiles
+from .catalogue import concepts_from_graph
+from .inputs import PlanRequest
+from .partners import partner_rows, suggest_partners
+from .plan import concept_labels, plan_response
+from .request import problem_from_request
+
+
+class CopContext:
+    """Profiles, concepts and partner evidence of one graph, and plans made with them."""
+
+    def __init__(self, *, profiles: Mapping[str, GovernmentProfile] | None, concepts: Mapping[str, Any],
+                 partner_rows: list[dict[str, object]]) -> None:
+        self.profiles, self.concepts, self.partner_rows = profiles or {}, concepts, partner_rows
+        # topic codes, and the names of intermunicipal associations (a reason names the one two members share)
+        self.labels = concept_labels(concepts) | {iri: (p.name, p.name) for iri, p in self.profiles.items()
+                                                  if p.type == "intergemeentelijk"}
+
+    @classmethod
+    def from_store(cls, store: GraphStore) -> CopContext:
+        return cls(profiles=load_profiles(store), concepts=concepts_from_graph(store), partner_rows=partner_rows(store))
+
+    def plan(self, request: PlanRequest | Mapping[str, Any], *, time_limit: float) -> dict[str, Any]:
+        """The plan for a request; CopInputError, Infeasible or PlanTimeout say why there is none."""
+        problem, weights = problem_from_request(request, profiles=self.profiles or None, concepts=self.concepts)
+        return plan_response(problem, weights=weights, labels=self.labels, time_limit=time_limit,
+                             partner_finder=lambda g: [s.as_dict() for s in suggest_partners(self.partner_rows, g)])
+
+
+__all__ = ["CopContext"]
