@@ -20,6 +20,7 @@ from ..deps import get_store
 from ..errors import ApiError
 from ..notes import compose_note, note_query, render_html, render_pdf
 from ..ratelimit import rate_limit
+from ..textfields import Text
 from .pages import choose_lang
 from .recommendations import ProfileIn, RecommenderDep
 
@@ -28,7 +29,14 @@ router = APIRouter(prefix="/api/v1", tags=["notes"])
 Format = Literal["html", "pdf"]
 
 
-class NoteParams(ProfileIn):
+class NoteProfile(ProfileIn):
+    """The recommendations profile; its free text is printed, so it must be printable (no control characters)."""
+
+    name: Text(200) | None = None  # type: ignore[valid-type]
+    description: Text(5000) | None = None  # type: ignore[valid-type]
+
+
+class NoteParams(NoteProfile):
     """The profile as URL parameters (lists repeat their parameter: ``themes=a&themes=b``)."""
 
     nis_code: str | None = Field(default=None, pattern=r"^\d{5}$")
@@ -37,7 +45,7 @@ class NoteParams(ProfileIn):
 
 class NoteRequest(BaseModel):
     nis_code: str | None = Field(default=None, pattern=r"^\d{5}$")
-    profile: ProfileIn | None = None
+    profile: NoteProfile | None = None
 
 
 def _answer(request: Request, rec: Any, *, nis_code: str | None, profile: dict[str, Any], fmt: Format | None,
