@@ -35,7 +35,7 @@ class Note:
     lang: str
     government: str | None                    # the municipality's name (chosen by NIS code) or the name given
     nis_code: str | None
-    need: list[dict[str, Any]]                # [{"field": profile field, "values": [labels]}] as given
+    need: list[dict[str, Any]]                # [{"field", "key": its label, "values": [labels]}] as given
     description: str | None
     practices: list[dict[str, Any]]
     peers: list[dict[str, Any]]
@@ -51,21 +51,19 @@ def _label(rec: Recommender, scheme: str, code: str, lang: str) -> str:
 
 def _need(rec: Recommender, profile: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """The profile as the user gave it, in the order of the intake form; empty answers left out."""
-    rows: list[dict[str, Any]] = []
+    values: dict[str, list[str]] = {}
     if profile.get("government_type"):
-        rows.append({"field": "government_type", "values": [_label(rec, "government_type", profile["government_type"], lang)]})
+        values["government_type"] = [_label(rec, "government_type", profile["government_type"], lang)]
     if profile.get("province"):
-        rows.append({"field": "province", "values": [str(profile["province"])]})
+        values["province"] = [str(profile["province"])]
     if profile.get("population") is not None:
-        n = int(profile["population"])
-        rows.append({"field": "population", "values": [f"{n:,}".replace(",", "." if lang == "nl" else ",")]})
+        values["population"] = [f"{int(profile['population']):,}".replace(",", "." if lang == "nl" else ",")]
     if profile.get("maturity"):
-        rows.append({"field": "maturity", "values": [_label(rec, "maturity", profile["maturity"], lang)]})
+        values["maturity"] = [_label(rec, "maturity", profile["maturity"], lang)]
     for fieldname, scheme in CODE_LISTS:
-        codes = profile.get(fieldname) or []
-        if codes:
-            rows.append({"field": fieldname, "values": [_label(rec, scheme, c, lang) for c in codes]})
-    return rows
+        if profile.get(fieldname):
+            values[fieldname] = [_label(rec, scheme, code, lang) for code in profile[fieldname]]
+    return [{"field": f, "key": f"note.q_{f}", "values": v} for f, v in values.items()]
 
 
 def _reason_texts(item: Recommendation, lang: str, limit: int | None = None) -> list[str]:

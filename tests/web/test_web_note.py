@@ -43,7 +43,8 @@ def test_filled_in_answers_are_marked_removable_and_a_removed_one_is_never_claim
         assert page.locator(f"#themes-{code}").is_checked()
         assert page.locator(f".check.is-prefilled:has(#themes-{code}) .prefill-tag").inner_text() == "uit de gegevens"
     assert "praktijk" in theme_chips.first.locator(".src").inner_text()
-    assert {"government_type", "province", "population"} <= set(chips.evaluate_all("els => els.map(e => e.dataset.field)"))
+    fields = set(chips.evaluate_all("els => els.map(e => e.dataset.field)"))
+    assert {"government_type", "province", "population"} <= fields
     assert "De maturiteit van Beernem staat niet in de gegevens" in page.get_by_test_id("prefilled").inner_text()
     assert page.locator("input[name=maturity]:checked").get_attribute("value") == ""
     page.screenshot(path=artifacts / "intake-prefilled.png", full_page=False)
