@@ -91,11 +91,13 @@
   }
 
   function addPrefill(element, {label, value, source, href, reset}) {
-    const item = label + ": " + value;
+    // the button is named "Verwijder" and described by the item, so the item's words still name only its field
+    const textId = "prefilled-" + element.id;
     const chip = KL.el("li", {"data-testid": "prefilled-item", "data-field": element.name, "data-value": element.value},
-      KL.el("span", {}, KL.el("strong", {}, label + ": "), value, " ",
+      KL.el("span", {id: textId}, KL.el("strong", {}, label + ": "), value, " ",
             KL.el("span", {class: "src"}, "(", href ? KL.el("a", {href, title: source.title || null}, source.text) : source.text, ")")),
-      KL.el("button", {type: "button", class: "chip-remove", "aria-label": KL.t("intake.prefill_remove", {item})}, "×"));
+      KL.el("button", {type: "button", class: "chip-remove", "aria-label": KL.t("intake.prefill_remove"),
+                       "aria-describedby": textId}, "×"));
     chip.querySelector("button").addEventListener("click", () => { dropPrefill(element, true); element.focus(); });
     prefillList.append(chip);
     prefilled.set(element, {chip, reset});
