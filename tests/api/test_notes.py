@@ -148,3 +148,23 @@ def test_bad_input_gets_422_naming_the_field(client: TestClient, method: str, re
     body = r.json()
     assert body["ok"] is False and body["status"] == 422
     assert body["errors"][0]["field"] == field and body["error"].startswith(field)
+
+
+def test_drawing_a_pdf_fetches_nothing() -> None:
+    """The PDF's URL fetcher refuses every URL: a listener on 127.0.0.1 receives no connection."""
+    import socket
+
+    weasyprint = pytest.importorskip("weasyprint")
+    from api.notes._render import _NoFetching
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        html = (f'<link rel="stylesheet" href="{url}/x.css"><p>note</p><img src="{url}/x.png">'
+                f'<p style="background: url({url}/bg.png)">x</p>')
+        pdf = weasyprint.HTML(string=html, url_fetcher=_NoFetching()).write_pdf()
+        assert pdf.startswith(b"%PDF")
+        with pytest.raises(TimeoutError):
+            listener.accept()
