@@ -8,7 +8,7 @@ and the template says so in words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -42,7 +42,6 @@ class Note:
     survey: dict[str, Any]
     made_on: date
     used_graph_context: bool                  # a NIS code was given: neighbours, memberships, history were used
-    sources: list[dict[str, str]] = field(default_factory=list)   # every source cited, once
 
 
 def _label(rec: Recommender, scheme: str, code: str, lang: str) -> str:
@@ -137,10 +136,6 @@ def compose_note(store: GraphStore, rec: Recommender, *, nis_code: str | None, p
                  for p in result.practices[:PRACTICES]]
     peers = [_peer(p, lang=lang, kb_label=rec.kb_.concept_label, site_url=site_url) for p in result.peers[:PEERS]]
     survey = _survey(store, given.get("maturity"), lang)
-    cited: dict[str, dict[str, str]] = {}
-    for p in practices:
-        for s in p["sources"]:
-            cited.setdefault(s["url"], s)
     return Note(lang=lang, government=government, nis_code=nis_code, need=_need(rec, given, lang),
                 description=given.get("description"), practices=practices, peers=peers, survey=survey,
-                made_on=date.today(), used_graph_context=nis_code is not None, sources=list(cited.values()))
+                made_on=date.today(), used_graph_context=nis_code is not None)
