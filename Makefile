@@ -8,11 +8,11 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install build bench clean browser
+.PHONY: run test install build bench clean browser pango
 
 # node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js), served under /vendor
 NPM_STAMP := node_modules/.installed
-install: $(STAMP) $(NPM_STAMP)
+install: pango $(STAMP) $(NPM_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -21,6 +21,10 @@ $(NPM_STAMP): package.json package-lock.json
 # the browser tests drive Debian's Chromium (never `playwright install`); apt-get needs root
 browser:
 	test -x /usr/bin/chromium || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y chromium; }
+
+# WeasyPrint (the council note's PDF) draws text with Debian's Pango; apt-get needs root
+pango:
+	test -e /usr/lib/$$(uname -m)-linux-gnu/libpangoft2-1.0.so.0 || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; }
 
 # torch first, pinned to the local CPU build: an unpinned torch pulls a multi-GB CUDA build
 $(STAMP): pyproject.toml

@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from . import (browse, cops, curation, health, linked_data, ontology, pages, recommendations, registrations,
-               sparql)
+from . import (browse, cops, curation, health, linked_data, notes, ontology, pages, recommendations,
+               registrations, sparql)
 
 ROUTERS: list[Callable[[FastAPI], None]] = [
     health.register,
     ontology.register,
     recommendations.register,
+    notes.register,
     sparql.register,
     linked_data.register,
     cops.register,

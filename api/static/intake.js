@@ -68,24 +68,110 @@
     errors.focus();
   }
 
-  // choosing a municipality shows what the graph knows, so the user only answers what is missing;
-  // a field the user already touched (or is typing in) is never overwritten
+  // choosing a municipality fills in what the graph knows, so the user only answers what is missing.
+  // Each filled-in answer is marked as coming from the data (with its source) and can be removed; the
+  // request sends only what stays in the form. A field the user already touched is never overwritten.
   const touched = new Set();
   form.addEventListener("input", (event) => touched.add(event.target.name));
   const untouched = (field) => !touched.has(field.name) && document.activeElement !== field && !field.value;
+  const prefillBox = document.getElementById("prefilled");
+  const prefillList = prefillBox.querySelector(".prefilled-list");
+  const prefilled = new Map();  // element -> {chip, reset}
+
+  function dropPrefill(element, reset) {
+    const entry = prefilled.get(element);
+    if (!entry) return;
+    prefilled.delete(element);
+    if (reset) entry.reset();
+    entry.chip.remove();
+    const holder = element.type === "checkbox" ? element.closest(".check") : element.closest(".field");
+    holder.classList.remove("is-prefilled");
+    holder.querySelector(".prefill-tag")?.remove();
+    prefillBox.hidden = !prefilled.size && !prefillBox.querySelector(".prefilled-missing").textContent;
+  }
+
+  function addPrefill(element, {label, value, source, href, reset}) {
+    // the button is named "Verwijder" and described by the item, so the item's words still name only its field
+    const textId = "prefilled-" + element.id;
+    const chip = KL.el("li", {"data-testid": "prefilled-item", "data-field": element.name, "data-value": element.value},
+      KL.el("span", {id: textId}, KL.el("strong", {}, label + ": "), value, " ",
+            KL.el("span", {class: "src"}, "(", href ? KL.el("a", {href, title: source.title || null}, source.text) : source.text, ")")),
+      KL.el("button", {type: "button", class: "chip-remove", "aria-label": KL.t("intake.prefill_remove"),
+                       "aria-describedby": textId}, "×"));
+    chip.querySelector("button").addEventListener("click", () => { dropPrefill(element, true); element.focus(); });
+    prefillList.append(chip);
+    prefilled.set(element, {chip, reset});
+    const holder = element.type === "checkbox" ? element.closest(".check") : element.closest(".field");
+    holder.classList.add("is-prefilled");
+    // next to the label, not in it: the field's accessible name stays the question
+    holder.querySelector("label").after(KL.el("span", {class: "prefill-tag", "aria-hidden": "true"}, KL.t("intake.prefill_tag")));
+  }
+  // changing a filled-in answer makes it the user's own: it is no longer marked as coming from the data
+  form.addEventListener("change", (event) => { if (event.target !== form.nis_code) dropPrefill(event.target, false); });
+
   form.nis_code.addEventListener("change", async () => {
+    for (const element of [...prefilled.keys()]) dropPrefill(element, true);
+    prefillBox.querySelector(".prefilled-missing").textContent = "";
+    prefillBox.hidden = true;
     const nis = form.nis_code.value;
     if (!nis) return;
     try {
       const gov = await KL.fetchJSON("/api/v1/browse/governments/" + encodeURIComponent(nis));
-      if (untouched(form.population) && gov.population) form.population.value = gov.population;
-      if (untouched(form.government_type) && gov.type) form.government_type.value = gov.type;
+      if (form.nis_code.value !== nis) return;  // the user chose another one meanwhile
+      const name = KL.lang === "en" ? (gov.name_en || gov.name) : gov.name;
+      const page = "/bestuur/" + encodeURIComponent(nis);
+      const fromGov = {text: KL.t("intake.prefill_src_gov", {name})};
+      const scalar = (field, value, label, source) => {
+        field.value = value;
+        addPrefill(field, {label, value: field.options ? field.options[field.selectedIndex].text : value,
+                           source, href: page, reset: () => { field.value = ""; }});
+      };
+      if (untouched(form.government_type) && gov.type && form.government_type.querySelector(`option[value="${CSS.escape(gov.type)}"]`)) {
+        scalar(form.government_type, gov.type, KL.t("note.q_government_type"), fromGov);
+      }
       if (untouched(form.province) && gov.province) {
         const opt = [...form.province.options].find((o) => gov.province.name.endsWith(o.value) && o.value);
-        if (opt) form.province.value = opt.value;
+        if (opt) scalar(form.province, opt.value, KL.t("note.q_province"), fromGov);
       }
+      if (untouched(form.population) && gov.population) {
+        scalar(form.population, String(gov.population), KL.t("note.q_population"),
+               gov.population_date ? {text: KL.t("intake.prefill_src_population", {date: gov.population_date})} : fromGov);
+      }
+      // themes of the practices it took part in, most frequent first
+      const byTheme = new Map();
+      for (const c of gov.cases || []) for (const code of c.themes || []) {
+        if (!byTheme.has(code)) byTheme.set(code, []);
+        byTheme.get(code).push(c.title);
+      }
+      for (const [code, titles] of [...byTheme].sort((a, b) => b[1].length - a[1].length)) {
+        const box = document.getElementById("themes-" + code);
+        if (!box || box.checked) continue;  // what the user ticked stays the user's own
+        box.checked = true;
+        const n = titles.length;
+        addPrefill(box, {label: KL.t("intake.prefill_theme"), value: box.labels[0].textContent.trim(),
+                         source: {text: n === 1 ? KL.t("intake.prefill_src_case", {name}) : KL.t("intake.prefill_src_cases", {n, name}),
+                                  title: titles.join(" · ")},
+                         href: page, reset: () => { box.checked = false; }});
+      }
+      // the graph holds no maturity of a municipality: say so rather than guess
+      prefillBox.querySelector(".prefilled-missing").textContent = KL.t("intake.prefill_no_maturity", {name});
+      prefillBox.hidden = false;
     } catch (err) { /* the form still works without the hints */ }
   });
+
+  /** The note for the council about the answers behind the results (a link: it can be shared). */
+  function noteUrl(body, format) {
+    const params = new URLSearchParams();
+    if (body.nis_code) params.append("nis_code", body.nis_code);
+    const profile = body.profile || {};
+    for (const key of ["name", "government_type", "province", "population", "maturity", "description"]) {
+      if (profile[key] !== undefined) params.append(key, String(profile[key]));
+    }
+    for (const key of ["themes", "instruments", "barriers", "drivers"]) for (const code of profile[key] || []) params.append(key, code);
+    params.append("lang", KL.lang);
+    if (format) params.append("format", format);
+    return "/api/v1/notes?" + params.toString();
+  }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -108,6 +194,8 @@
       }
       KL.renderRecommendations(results.querySelector("[data-testid=peers]"), result.peers, "peer");
       KL.renderRecommendations(results.querySelector("[data-testid=practices]"), result.practices, "practice");
+      document.getElementById("note-link").href = noteUrl(body);
+      document.getElementById("note-pdf").href = noteUrl(body, "pdf");
       results.hidden = false;
       KL.status(busy, KL.t("reco.done", {peers: result.peers.length, practices: result.practices.length}));
       const focus = [...peers, ...(own ? [own] : [])];
