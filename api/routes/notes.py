@@ -12,40 +12,38 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from recommender import InvalidProfile
+from recommender.inputs import Profile
 
 from ..deps import get_store
-from ..errors import ApiError
 from ..notes import compose_note, note_query, render_html, render_pdf
 from ..ratelimit import rate_limit
-from ..textfields import Text
 from .pages import choose_lang
-from .recommendations import ProfileIn, RecommenderDep
+from .recommendations import RecommenderDep
 
 router = APIRouter(prefix="/api/v1", tags=["notes"])
 
 Format = Literal["html", "pdf"]
 
 
-class NoteProfile(ProfileIn):
-    """The recommendations profile; its free text is printed, so it must be printable (no control characters)."""
-
-    name: Text(200) | None = None  # type: ignore[valid-type]
-    description: Text(5000) | None = None  # type: ignore[valid-type]
-
-
-class NoteParams(NoteProfile):
+class NoteParams(Profile):
     """The profile as URL parameters (lists repeat their parameter: ``themes=a&themes=b``)."""
 
+    # a link may carry more than the note reads (``lang``, a campaign tag): other parameters are not an error
+    model_config = ConfigDict(extra="ignore")
     nis_code: str | None = Field(default=None, pattern=r"^\d{5}$")
     format: Format | None = None
 
 
 class NoteRequest(BaseModel):
+    """The body of a recommendations request (its ``limit`` has no meaning for a note of three practices)."""
+
+    model_config = ConfigDict(extra="forbid")
     nis_code: str | None = Field(default=None, pattern=r"^\d{5}$")
-    profile: NoteProfile | None = None
+    profile: Profile | None = None
+    limit: int | None = Field(default=None, ge=1, le=100)
 
 
 def _answer(request: Request, rec: Any, *, nis_code: str | None, profile: dict[str, Any], fmt: Format | None,
@@ -56,10 +54,10 @@ def _answer(request: Request, rec: Any, *, nis_code: str | None, profile: dict[s
     try:
         note = compose_note(get_store(request), rec, nis_code=nis_code, profile=profile, lang=lang, site_url=site)
     except InvalidProfile as exc:
-        # an unknown NIS code in a note's parameters is bad input (422), as in a recommendations body
+        # the field as this request names it (a URL parameter or the body's profile); an unknown NIS code in a
+        # note's parameters is bad input (422), as in a recommendations body, so it is re-raised as InvalidProfile
         field = field_prefix + exc.field.removeprefix("profile.") if exc.field.startswith("profile.") else exc.field
-        message = field + str(exc).removeprefix(exc.field)
-        raise ApiError(message, status=422, extra={"errors": [{"field": field, "message": message}]}) from None
+        raise InvalidProfile(field, exc.problem) from None
     own = f"{site}/api/v1/notes?{note_query(nis_code=nis_code, profile=profile, lang=lang)}"
     other = "en" if lang == "nl" else "nl"
     links = {"self": own, "pdf": own + "&format=pdf", "back": f"{site}/vind-peers?lang={lang}",
