@@ -108,17 +108,23 @@ def _apply_profile(base: Participant, profile: Mapping[str, Any], field: str, co
             raise CopInputError(f"{field}.frontrunner: must be true or false")
         changes["frontrunner_flag"] = profile["frontrunner"]
     interests = dict(base.interests)
+    given: dict[str, float] = {}
     for key, scheme in (("themes", "themes"), ("instruments", "instruments"), ("support_forms", "support_forms")):
         if key in profile:
             # a stated interest is the coordinator's knowledge and outranks what the cases suggest
-            interests |= _interest_codes(profile[key], f"{field}.{key}", _codes(concepts, scheme))
+            given |= _interest_codes(profile[key], f"{field}.{key}", _codes(concepts, scheme))
     if "interests" in profile:
         known = _codes(concepts, "themes") | _codes(concepts, "instruments") | _codes(concepts, "support_forms")
-        interests |= _interest_codes(profile["interests"], f"{field}.interests", known)
+        given |= _interest_codes(profile["interests"], f"{field}.interests", known)
+    interests |= given
+    given_topics = {code for code, weight in given.items() if weight > 0}
     changes["interests"] = interests
     for key in ("capacity", "willingness_to_share", "impact"):
         if key in profile:
             changes[key] = _unit(profile[key], f"{field}.{key}")
+    stated = {key for key in ("capacity", "willingness_to_share", "impact", "maturity", "frontrunner") if key in profile}
+    stated |= {f"topic:{code}" for code in given_topics}
+    changes["stated"] = base.stated | stated
     for key in ("neighbours", "associations"):
         if key in profile:
             if not isinstance(profile[key], list):
