@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
@@ -10,11 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from recommender.cop import CopInputError, Infeasible, PlanTimeout, concept_labels, plan_response, problem_from_request
 from recommender.cop.catalogue import concepts_from_graph
-from recommender.cop.export import to_csv, to_xlsx
+from recommender.cop.export import DELIMITERS, csv_bytes, file_name, to_xlsx
 from recommender.cop.model import group_catalogue, group_from_concept
+from recommender.cop.names import MAX_ENTRIES, NameIndex, entries
 from recommender.cop.partners import partner_rows, suggest_partners
 from kg.store import GraphStore
-from recommender.profiles import GovernmentProfile, load_profiles
+from recommender.knowledge import load_knowledge
+from recommender.profiles import GovernmentProfile, derive_profiles
 
 from ..deps import FollowsGraph, get_store
 from ..errors import ApiError
@@ -24,6 +28,8 @@ router = APIRouter(prefix="/api/v1/cops", tags=["cops"])
 
 # a request may ask for less time, never more: one plan must not hold a server worker for minutes
 MAX_TIME_LIMIT_S = 60.0
+# file names carry the coordinator's date, not the server's UTC one
+COORDINATOR_TZ = ZoneInfo("Europe/Brussels")
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -40,12 +46,20 @@ class PlanRequest(BaseModel):
     time_limit_s: float | None = Field(default=None, gt=0, le=MAX_TIME_LIMIT_S)
 
 
+class ResolveRequest(BaseModel):
+    """A pasted list of names or NIS codes, one per line (tabs and semicolons also separate)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=50_000)
+
+
 class CopContext:
     """What planning needs from the graph, loaded once: profiles, concepts and partner evidence."""
 
     def __init__(self, *, profiles: dict[str, GovernmentProfile], concepts: dict[str, Any],
-                 partner_rows: list[dict[str, object]]) -> None:
+                 partner_rows: list[dict[str, object]], successors: dict[str, str] | None = None) -> None:
         self.profiles, self.concepts, self.partner_rows = profiles, concepts, partner_rows
+        self.names = NameIndex(profiles, successors or {})
         # topic codes, and the names of intermunicipal associations (a reason names the one two members share)
         self.labels = concept_labels(concepts) | {iri: (p.name, p.name) for iri, p in profiles.items()
                                                   if p.type == "intergemeentelijk"}
@@ -57,8 +71,10 @@ def get_cop_context(request: Request) -> CopContext:
 
 
 def _cop_context(store: GraphStore) -> CopContext:
-    return CopContext(profiles=load_profiles(store), concepts=concepts_from_graph(store),
-                      partner_rows=partner_rows(store))
+    kb = load_knowledge(store)
+    successors = {iri: g.successor for iri, g in kb.governments.items() if g.former and g.successor}
+    return CopContext(profiles=derive_profiles(kb), concepts=concepts_from_graph(store),
+                      partner_rows=partner_rows(store), successors=successors)
 
 
 CopContextDep = Annotated[CopContext, Depends(get_cop_context)]
@@ -93,17 +109,34 @@ def list_groups(context: CopContextDep) -> dict[str, Any]:
                         "topics": sorted(g.topics), "min_size": g.min_size, "max_size": g.max_size} for g in groups]}
 
 
+@router.post("/participants/resolve")
+def resolve_participants(body: ResolveRequest, context: CopContextDep) -> dict[str, Any]:
+    """Each entry of a pasted list as a participant, or why not (unknown, ambiguous, merged into another)."""
+    queries = entries(body.text)
+    if len(queries) > MAX_ENTRIES:
+        raise ApiError(f"text: at most {MAX_ENTRIES} names or codes at once (got {len(queries)})", status=422,
+                       extra={"errors": [{"field": "text", "message": f"at most {MAX_ENTRIES} entries"}]})
+    return {"entries": [r.as_dict() for r in context.names.resolve_all(queries)]}
+
+
 @router.post("/plan", dependencies=[rate_limit("cops")])
 def plan_cops(body: PlanRequest, context: CopContextDep,
               format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
-              lang: Annotated[Literal["nl", "en"], Query()] = "nl") -> Any:
+              lang: Annotated[Literal["nl", "en"], Query()] = "nl",
+              sep: Annotated[Literal["semicolon", "comma"],
+                             Query(description="CSV separator: ';' for Excel in a Dutch locale, or ','")] = "semicolon",
+              ) -> Any:
     """The best composition of the requested groups, proven optimal (or with its gap), explained."""
     result = plan(body, context)
     if format == "json":
         return result
-    content = to_csv(result, lang=lang).encode("utf-8") if format == "csv" else to_xlsx(result, lang=lang)
+    if format == "csv":
+        content = csv_bytes(result, lang=lang, labels=context.labels, delimiter=DELIMITERS[sep])
+    else:
+        content = to_xlsx(result, lang=lang, labels=context.labels)
+    name = file_name(format, lang=lang, day=dt.datetime.now(COORDINATOR_TZ).date())
     return Response(content, media_type=MEDIA[format],
-                    headers={"Content-Disposition": f'attachment; filename="cop-plan.{format}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def register(app: FastAPI) -> None:

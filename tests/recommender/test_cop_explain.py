@@ -81,9 +81,11 @@ def test_partners_from_the_graph_are_not_governments(graph_store: GraphStore) ->
 def test_exports_hold_every_assignment() -> None:
     people = [person("a", level=5, mon=1, name="Gent"), person("b", aank=1, name="Aalst")]
     body = plan_response(problem(people), labels={"monitoring": ("Monitoren", "Monitoring")})
-    rows = list(csv.DictReader(io.StringIO(to_csv(body))))
-    assert [(r["participant"], r["group"]) for r in rows] == [("a", "cop-monitoring"), ("b", "cop-circulair-aankopen")]
-    assert rows[0]["reasons"].startswith("Interesse in het onderwerp van de groep: Monitoren")
+    rows = list(csv.DictReader(io.StringIO(to_csv(body)), delimiter=";"))
+    assert [(r["NIS-code of id"], r["Groepcode"]) for r in rows] == [("a", "cop-monitoring"),
+                                                                     ("b", "cop-circulair-aankopen")]
+    assert rows[0]["Waarom in deze groep"].startswith("Interesse in het onderwerp van de groep: Monitoren")
+    assert rows[0]["Maturiteit"] == "koplopers" and rows[1]["Maturiteit"] == "late meerderheid"
     wb = load_workbook(io.BytesIO(to_xlsx(body, lang="en")))
     assert wb.sheetnames == ["Summary", "Assignments", "Groups", "Partners"]
     assert [c.value for c in wb["Assignments"]["C"]][1:] == ["a", "b"]
