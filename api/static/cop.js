@@ -40,6 +40,8 @@
       node.replaceChildren(...options());
       if (chosen.has(keep)) node.value = keep;
     }
+    // a pair needs two participants: offer a different one on the right
+    if (linkB.value === linkA.value && linkB.options.length > 1) linkB.selectedIndex = linkA.selectedIndex === 0 ? 1 : 0;
   }
 
   function renderChosen() {

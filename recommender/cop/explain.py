@@ -143,7 +143,10 @@ def reasons(problem: Problem, plan: Plan, participant: Participant, group: Group
         out.append(_reason("selection", f"Selectiecriteria {STATED[0]}: {criteria_nl}",
                            f"Selection criteria {STATED[1]}: {criteria_en}"))
     if problem.required(participant) and len(out) == 1 and out[0]["kind"] == "selection":
-        out.insert(0, _reason("required", "Moet in een groep; hier is plaats", "Must join a group; this one has room"))
+        required = _reason("required", "Moet in een groep; hier is plaats", "Must join a group; this one has room")
+        # "a free place" says nothing more than "this one has room"; given criteria do
+        out = [required] + ([_reason("selection", f"Selectiecriteria {STATED[0]}: {criteria_nl}",
+                                     f"Selection criteria {STATED[1]}: {criteria_en}")] if given else [])
     return out
 
 

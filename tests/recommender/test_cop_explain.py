@@ -146,11 +146,13 @@ def test_reasons_never_show_bare_scores_and_say_where_a_value_comes_from() -> No
     p = _request_problem([
         {"id": "a", "profile": {"name": "Aalst", "capacity": 0.9, "willingness_to_share": 0.8, "impact": 0.9}},
         {"id": "b", "profile": {"name": "Bree", "instruments": ["monitoring"], "maturity": "strategisch-extern"}},
-        {"id": "c", "profile": {"name": "Dilsen"}}])
-    plan = {"cop-monitoring": frozenset({"a", "b", "c"})}
+        {"id": "c", "profile": {"name": "Dilsen"}},
+        {"id": "d", "profile": {"name": "Eeklo", "must_participate": True}},
+        {"id": "e", "profile": {"name": "Fijnaart", "must_participate": True, "impact": 0.1}}])
+    plan = {"cop-monitoring": frozenset({"a", "b", "c", "d", "e"})}
     labels = {"monitoring": ("Monitoren", "Monitoring")}
     texts = {pid: reasons(p, plan, p.participant(pid), p.groups[0], weights=Weights(), labels=labels)
-             for pid in "abc"}
+             for pid in "abcde"}
     assert [r["text_nl"] for r in texts["a"]] == [
         "Vrije plaats in de groep; capaciteit hoog, bereidheid om te delen hoog, mogelijke impact hoog "
         "(zoals opgegeven)"]
@@ -158,5 +160,8 @@ def test_reasons_never_show_bare_scores_and_say_where_a_value_comes_from() -> No
     assert texts["b"][1]["text_en"] == "Front-runner on this topic (as stated); brings experience"
     # nothing given, nothing known: no invented criteria
     assert [r["text_nl"] for r in texts["c"]] == ["Vrije plaats in de groep"]
+    assert [r["text_nl"] for r in texts["d"]] == ["Moet in een groep; hier is plaats"]
+    assert [r["text_en"] for r in texts["e"]] == ["Must join a group; this one has room",
+                                                  "Selection criteria as stated: possible impact low"]
     every = [r[key] for rs in texts.values() for r in rs for key in ("text_nl", "text_en")]
     assert not [t for t in every if any(ch.isdigit() for ch in t)]
