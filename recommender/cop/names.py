@@ -18,6 +18,8 @@ from ..profiles import GovernmentProfile
 from .adapter import participant_from_profile, participant_id
 
 MAX_ENTRIES = 1000
+MAX_NAME = 120
+MAX_SUGGESTED = 50   # close names are looked for (3 ms each) for this many misses per list
 _SPLIT = re.compile(r"[\n\r\t;]+")
 _PREFIX = re.compile(r"^(stad|gemeente|lokaal bestuur|gemeentebestuur|stadsbestuur)\s+")
 _NIS = re.compile(r"^\d{5}$")
@@ -94,8 +96,8 @@ class NameIndex:
                         message_en=f"{profile.name} has been part of {successor.name} since 1 January 2025; "
                                    f"{successor.name} was added")
 
-    def resolve(self, query: str) -> Resolved:
-        """One entry: a NIS code, an IRI or a name."""
+    def resolve(self, query: str, *, suggest: bool = True) -> Resolved:
+        """One entry: a NIS code, an IRI or a name; ``suggest`` looks for close names when none matches."""
         if _NIS.match(query):
             profile = self.by_nis.get(query)
             if profile is None:
@@ -117,7 +119,8 @@ class NameIndex:
         if len(starts) > 1:
             return self._ambiguous(query, starts)
         # one name that starts so, or close names: offered, never added unasked ("Heist" is not Knokke-Heist)
-        close = difflib.get_close_matches(key, list(self.by_name), n=3, cutoff=0.75)
+        # no name is that long; difflib on a pasted paragraph would cost seconds
+        close = difflib.get_close_matches(key, list(self.by_name), n=3, cutoff=0.75) if suggest and len(key) <= MAX_NAME else []
         suggestions = starts or [p for name in close for p in self.by_name[name] if not p.former][:3]
         hint_nl = f"; bedoelt u {' of '.join(p.name for p in suggestions)}?" if suggestions else ""
         hint_en = f"; did you mean {' or '.join(p.name for p in suggestions)}?" if suggestions else ""
@@ -133,4 +136,9 @@ class NameIndex:
                         message_en=f"'{query}' could be {len(options)} governments: {names}; pick one")
 
     def resolve_all(self, queries: Iterable[str]) -> list[Resolved]:
-        return [self.resolve(q) for q in queries]
+        out: list[Resolved] = []
+        misses = 0
+        for q in queries:
+            out.append(self.resolve(q, suggest=misses < MAX_SUGGESTED))
+            misses += out[-1].status == "unknown"
+        return out
