@@ -11,7 +11,9 @@
   const linkA = document.getElementById("link-a");
   const linkB = document.getElementById("link-b");
   const linkList = document.getElementById("link-list");
-  const ADOPTION = ["koplopers", "early-majority", "late-majority"];
+  const ADOPTION_LABELS = {"koplopers": KL.t("cop.adoption_koplopers"), "early-majority": KL.t("cop.adoption_early-majority"),
+                           "late-majority": KL.t("cop.adoption_late-majority")};
+  const ADOPTION = Object.keys(ADOPTION_LABELS);
   // the maturity codes of concepts.yaml and their adoption group (registrations state a maturity)
   const MATURITY_GROUP = {"strategisch-extern": "koplopers", "strategisch-intern": "koplopers", "actief": "early-majority",
                           "verkennend": "late-majority", "niet-op-agenda": "late-majority"};
@@ -221,7 +223,7 @@
     const mix = {};
     for (const kind of ADOPTION) {
       const min = intValue("mix-min-" + kind), max = intValue("mix-max-" + kind);
-      const label = KL.t("cop.adoption_" + kind);
+      const label = ADOPTION_LABELS[kind];
       if (Number.isNaN(min) || Number.isNaN(max)) problems.push({id: "mix-min-" + kind, message: KL.t("cop.err_number")});
       else if (min !== null && max !== null && min > max) problems.push({id: "mix-min-" + kind, message: KL.t("cop.err_mix", {kind: label})});
       else if (min !== null || max !== null) mix[kind] = {...(min !== null ? {min} : {}), ...(max !== null ? {max} : {})};

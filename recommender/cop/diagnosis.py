@@ -252,11 +252,11 @@ def describe_family(problem: Problem, family: str) -> tuple[str, str]:
     """One constraint family in words, with its numbers."""
     c, groups = problem.constraints, problem.groups
     if family == "min_size":
-        sizes = ", ".join(f"{g.code} ≥ {g.min_size}" for g in groups)
-        return f"minimumgroottes ({sizes})", f"minimum group sizes ({sizes})"
+        return (f"minimumgroottes ({', '.join(f'{g.name_nl} ≥ {g.min_size}' for g in groups)})",
+                f"minimum group sizes ({', '.join(f'{g.name_en} ≥ {g.min_size}' for g in groups)})")
     if family == "max_size":
-        sizes = ", ".join(f"{g.code} ≤ {g.max_size}" for g in groups)
-        return f"maximumgroottes ({sizes})", f"maximum group sizes ({sizes})"
+        return (f"maximumgroottes ({', '.join(f'{g.name_nl} ≤ {g.max_size}' for g in groups)})",
+                f"maximum group sizes ({', '.join(f'{g.name_en} ≤ {g.max_size}' for g in groups)})")
     if family == "max_groups_per_participant":
         k = c.max_groups_per_participant
         return f"elke deelnemer in hoogstens {_groups_nl(k)}", f"each participant in at most {_groups_en(k)}"

@@ -144,3 +144,14 @@ def test_too_few_sign_ups_for_a_group() -> None:
     assert conflict.text_en == "CoP Procurement needs at least 2 members, but only 1 participant signed up for it"
     assert conflict.text_nl.endswith("moet minstens 2 leden hebben, maar slechts 1 deelnemer gaf zich ervoor op")
     assert conflict.families == ("allowed_groups", "min_size")
+
+
+def test_the_relaxation_names_groups_by_name_and_counts_pairs_in_words() -> None:
+    people = [person("a", name="Genk"), person("b", name="Hasselt"), person("c", name="As")]
+    p = problem(people, [group(MON, min_size=3)], cannot_link=(("a", "b"),))
+    assert precheck(p) == []
+    (conflict,) = diagnose(p)
+    assert conflict.text_nl == ("deze voorwaarden kunnen niet samen: minimumgroottes (CoP Monitoring ≥ 3); "
+                                "1 paar dat niet samen mag")
+    assert conflict.text_en == ("these constraints cannot hold together: minimum group sizes (CoP Monitoring ≥ 3); "
+                                "1 pair that must be apart")
