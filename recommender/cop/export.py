@@ -34,6 +34,14 @@ SHEETS = {"nl": ("Samenvatting", "Indeling", "Groepen", "Partners"),
 STATUS = {"optimal": ("optimaal", "optimal"), "feasible": ("haalbaar (niet bewezen optimaal)",
                                                             "feasible (not proven optimal)")}
 YES = {"nl": "ja", "en": "yes"}
+# the rule of a group report line (explain.group_report's "constraint"), before any ":value"
+RULES = {"min_size": ("minimumgrootte", "minimum size"), "max_size": ("maximumgrootte", "maximum size"),
+         "min_frontrunners_per_group": ("koplopers per groep", "front-runners per group"),
+         "maturity_mix": ("maturiteitsmix", "maturity mix"),
+         "government_type_mix": ("mix van bestuurstypes", "government type mix"),
+         "max_per_province": ("deelnemers per provincie", "participants per province"),
+         "must_link": ("moeten samen", "must be together"), "cannot_link": ("mogen niet samen", "must be apart"),
+         "fixed": ("vastgelegd", "fixed")}
 FILE_STEM = {"nl": "cop-indeling", "en": "cop-plan"}
 DELIMITERS = {"semicolon": ";", "comma": ","}
 
@@ -123,12 +131,15 @@ def to_xlsx(body: Mapping[str, Any], *, lang: str = "nl", labels: Labels | None 
     _sheet(wb, groups,
            ["Groep", "Leden", "Regel", "Krap (houdt net)", "Toelichting"] if nl else
            ["Group", "Members", "Rule", "Tight (just holds)", "Explanation"],
-           [[g.get(f"name_{lang}", g["code"]), len(g["members"]), r["constraint"], yes if r["tight"] else no,
-             _text(r, lang)] for g in body["groups"] for r in g["report"]])
+           [[g.get(f"name_{lang}", g["code"]), len(g["members"]), _label(r["constraint"].split(":")[0], RULES, lang),
+             yes if r["tight"] else no, _text(r, lang)] for g in body["groups"] for r in g["report"]])
+    group_names = {g["code"]: g.get(f"name_{lang}", g["code"]) for g in body["groups"]}
+    labels = labels or {}
     _sheet(wb, partners,
            ["Groep", "Organisatie", "Adres (IRI)", "Rol in de vijfhoek", "Praktijken"] if nl else
            ["Group", "Organisation", "Address (IRI)", "Pentagon role", "Practices"],
-           [[p["group"], o["name"], o["iri"], o.get("pentagon_role", ""), ", ".join(o["cases"])]
+           [[group_names.get(p["group"], p["group"]), o["name"], o["iri"],
+             _label(o.get("pentagon_role") or "", labels, lang), ", ".join(o["cases"])]
             for p in body["partners"] for o in p["organisations"]])
     out = io.BytesIO()
     wb.save(out)

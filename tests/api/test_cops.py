@@ -142,6 +142,9 @@ def test_xlsx_export_has_the_coordinator_sheets(client: TestClient) -> None:
     assert wb["Indeling"].max_row - 1 == len(client.post(URL, json=_request()).json()["assignments"])
     assert [c.value for c in wb["Indeling"][1]][:4] == ["Groepcode", "Groep", "NIS-code of id", "Bestuur"]
     assert [c.value for c in wb["Groepen"][1]] == ["Groep", "Leden", "Regel", "Krap (houdt net)", "Toelichting"]
+    rules = {c.value for c in wb["Groepen"]["C"][1:]}
+    assert {"minimumgrootte", "maximumgrootte", "koplopers per groep"} <= rules and "min_size" not in rules
+    assert {c.value for c in wb["Groepen"]["D"][1:]} <= {"ja", "nee"}
     summary = {row[0].value: row[1].value for row in wb["Samenvatting"].iter_rows(min_row=2)}
     assert summary["Status"] == "optimaal"
     assert r.headers["content-disposition"].startswith('attachment; filename="cop-indeling-')
