@@ -163,7 +163,7 @@ def _province_conflicts(problem: Problem, cap: int) -> list[Conflict]:
         if n <= places:
             continue
         who_nl = count(n, "deelnemer", "deelnemers") + ("" if everyone else f" die in een groep {verb(n, 'moet', 'moeten')}")
-        who_en = count(n, "participant", "participants") + ("" if everyone else f" that must join a group")
+        who_en = count(n, "participant", "participants") + ("" if everyone else " that must join a group")
         out.append(Conflict(("max_per_province", "assign_all", "max_size"),
                             f"{province} heeft {who_nl}; met hoogstens {m_nl} per provincie per groep over "
                             f"{_groups_nl(n_groups)} {verb(places, 'kan', 'kunnen')} er maar {places} een plaats "

@@ -171,10 +171,10 @@ def test_infeasible_province_spread_names_the_province_and_the_numbers(client: T
             "constraints": {"assign_all": True, "max_per_province": 1}}
     r = client.post(URL, json=body)
     assert r.status_code == 422, r.text
-    assert r.json()["conflicts_nl"] == ["Limburg heeft 9 deelnemers; met hoogstens 1 deelnemer per provincie per "
-                                        "groep over 2 groepen kunnen er maar 2 een plaats krijgen"]
-    assert r.json()["conflicts"] == ["Limburg has 9 participants; with at most 1 participant per province per "
-                                     "group over 2 groups only 2 can get a place"]
+    assert r.json()["conflicts_nl"] == [("Limburg heeft 9 deelnemers; met hoogstens 1 deelnemer per provincie per "
+                                         "groep over 2 groepen kunnen er maar 2 een plaats krijgen")]
+    assert r.json()["conflicts"] == [("Limburg has 9 participants; with at most 1 participant per province per "
+                                      "group over 2 groups only 2 can get a place")]
 
 
 def test_a_pasted_list_resolves_names_codes_and_merged_municipalities(client: TestClient) -> None:

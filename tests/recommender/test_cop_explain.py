@@ -154,8 +154,8 @@ def test_reasons_never_show_bare_scores_and_say_where_a_value_comes_from() -> No
     texts = {pid: reasons(p, plan, p.participant(pid), p.groups[0], weights=Weights(), labels=labels)
              for pid in "abcde"}
     assert [r["text_nl"] for r in texts["a"]] == [
-        "Vrije plaats in de groep; capaciteit hoog, bereidheid om te delen hoog, mogelijke impact hoog "
-        "(zoals opgegeven)"]
+        ("Vrije plaats in de groep; capaciteit hoog, bereidheid om te delen hoog, mogelijke impact hoog "
+         "(zoals opgegeven)")]
     assert texts["b"][0]["text_nl"] == "Interesse in het onderwerp van de groep: Monitoren (zoals opgegeven)"
     assert texts["b"][1]["text_en"] == "Front-runner on this topic (as stated); brings experience"
     # nothing given, nothing known: no invented criteria

@@ -117,10 +117,10 @@ def test_a_conflict_is_named_and_the_previous_plan_and_its_downloads_are_gone(
     assert plan.locator("[data-testid=group-members] tbody tr").count() == len(ANTWERP)
 
     errors = page.locator("#form-errors")
-    for cap, words in ((2, "Antwerpen heeft 8 deelnemers; met hoogstens 2 deelnemers per provincie per groep over "
-                           "1 groep kunnen er maar 2 een plaats krijgen"),
-                       (1, "Antwerpen heeft 8 deelnemers; met hoogstens 1 deelnemer per provincie per groep over "
-                           "1 groep kan er maar 1 een plaats krijgen")):
+    for cap, words in ((2, ("Antwerpen heeft 8 deelnemers; met hoogstens 2 deelnemers per provincie per groep over "
+                            "1 groep kunnen er maar 2 een plaats krijgen")),
+                       (1, ("Antwerpen heeft 8 deelnemers; met hoogstens 1 deelnemer per provincie per groep over "
+                            "1 groep kan er maar 1 een plaats krijgen"))):
         page.get_by_label("Deelnemers per provincie per groep (maximum)").fill(str(cap))
         with page.expect_response(lambda r: r.url.endswith("/api/v1/cops/plan")) as answer:
             page.get_by_role("button", name=SUBMIT).click()
