@@ -127,7 +127,7 @@
       ...(notes.length ? [KL.el("p", {}, KL.t("cop.paste_notes")),
                           KL.el("ul", {"data-testid": "paste-notes"}, notes.map((e) => KL.el("li", {}, message(e))))] : []),
       ...(problems.length ? [KL.el("p", {}, KL.t("cop.paste_problems")),
-                             KL.el("ul", {"data-testid": "paste-problems"}, problems.map((e) => KL.el("li", {},
+                             KL.el("ul", {"data-testid": "paste-problems"}, problems.map((e) => KL.el("li", {"data-query": e.query},
                                KL.el("span", {}, message(e)), " ", (e.candidates || []).map(candidateButton))))] : []));
     pasteReport.hidden = !(notes.length || problems.length);
     KL.status(pasteStatus, KL.t("cop.paste_added", {n: added}));
@@ -140,7 +140,10 @@
     addParticipant(fromDescription(JSON.parse(button.dataset.description)));
     renderChosen();
     const item = button.closest("li");
-    item.replaceChildren(KL.el("span", {}, KL.t("cop.paste_added", {n: 1}) + " " + nameOf(button.dataset.id)));
+    // the entry is settled: out of the box of entries left to correct
+    const box = document.getElementById("paste-names");
+    box.value = box.value.split("\n").filter((line) => line !== item.dataset.query).join("\n");
+    item.replaceChildren(KL.el("span", {}, KL.t("cop.candidate_added", {name: nameOf(button.dataset.id)})));
   });
 
   // --- registrations (coordinators only) -------------------------------------------------------------------

@@ -53,6 +53,8 @@ def test_a_pasted_list_with_pairs_and_spread_front_runners_is_planned_and_downlo
     assert page.get_by_label("Of plak een lijst").input_value() == "Brugg\nSint"   # left to correct
     problems.get_by_role("button", name="Voeg Brugge toe").click()
     assert _chips(page)[-1] == "Brugge" and page.locator("#participants-count").inner_text() == "11 deelnemers gekozen."
+    assert "Brugge toegevoegd." in problems.inner_text()
+    assert page.get_by_label("Of plak een lijst").input_value() == "Sint"
     page.screenshot(path=artifacts / "cop-paste.png", full_page=True)
 
     for a, kind, b in (("Antwerpen", "moet samen met", "Mechelen"), ("Gent", "mag niet samen met", "Leuven")):
