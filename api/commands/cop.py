@@ -46,7 +46,7 @@ def _names_graph_governments(body: dict[str, Any]) -> bool:
 def run(args: argparse.Namespace) -> int:
     from recommender.cop import Infeasible
     from recommender.cop.context import CopContext
-    from recommender.cop.export import to_csv, to_xlsx
+    from recommender.cop.export import csv_bytes, to_csv, to_xlsx
 
     if args.format == "xlsx" and args.out is None:
         raise UsageError("--format xlsx needs --out PATH")
@@ -67,10 +67,15 @@ def run(args: argparse.Namespace) -> int:
     except Infeasible as exc:
         print(f"kringloop cop plan: infeasible: {' | '.join(c.text_en for c in exc.conflicts)}", file=sys.stderr)
         return 2
+    labels = context.labels
     if args.format == "xlsx":
-        args.out.write_bytes(to_xlsx(result, lang=args.lang))
+        args.out.write_bytes(to_xlsx(result, lang=args.lang, labels=labels))
         return 0
-    text = to_csv(result, lang=args.lang) if args.format == "csv" else json.dumps(result, ensure_ascii=False, indent=2)
+    if args.format == "csv" and args.out is not None:
+        args.out.write_bytes(csv_bytes(result, lang=args.lang, labels=labels))   # for Excel: BOM and ';'
+        return 0
+    text = to_csv(result, lang=args.lang, labels=labels) if args.format == "csv" else \
+        json.dumps(result, ensure_ascii=False, indent=2)
     if args.out is not None:
         args.out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:

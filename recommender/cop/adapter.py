@@ -36,4 +36,5 @@ def participant_from_profile(profile: GovernmentProfile, *, iri_to_id: Mapping[s
         population=profile.population,
         maturity_level=MATURITY_CODES.get(profile.maturity or "", DEFAULT_MATURITY_LEVEL),
         interests=interests, neighbours=frozenset(iri_to_id.get(n, n) for n in profile.neighbours),
-        associations=frozenset(profile.memberships), iri=profile.iri)
+        associations=frozenset(profile.memberships), iri=profile.iri,
+        maturity_estimated=profile.maturity is not None and profile.maturity_from_evidence)

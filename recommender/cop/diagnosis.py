@@ -13,20 +13,20 @@ from collections.abc import Callable
 from .errors import Conflict
 from .milp import is_feasible
 from .model import FAMILIES, Participant, Problem, bounds_for_size, frontrunners_needed
+from .words import ADOPTION_LABELS, count, kind_nouns, verb
 
 
 def _groups_nl(n: int) -> str:
-    return f"{n} groep" if n == 1 else f"{n} groepen"
+    return count(n, "groep", "groepen")
 
 
 def _groups_en(n: int) -> str:
-    return f"{n} group" if n == 1 else f"{n} groups"
+    return count(n, "group", "groups")
 
 
 def _k_clause(k: int) -> tuple[str, str]:
-    if k == 1:
-        return " (en elke deelnemer zit in hoogstens 1 groep)", " (and each participant joins at most 1 group)"
-    return f" (en elke deelnemer zit in hoogstens {k} groepen)", f" (and each participant joins at most {k} groups)"
+    return (f" (en elke deelnemer zit in hoogstens {_groups_nl(k)})",
+            f" (and each participant joins at most {_groups_en(k)})")
 
 
 def _seats(problem: Problem, who: Callable[[Participant], bool]) -> int:
@@ -54,11 +54,15 @@ def _demand_conflict(problem: Problem, family: str, who: Callable[[Participant],
     each = set(asking.values())
     one_nl, many_nl = noun_nl
     one_en, many_en = noun_en
+    article_en = "an" if one_en[0] in "aeiou" else "a"
     if each == {1}:
-        ask_nl, ask_en = f"{_groups_nl(n)} vragen een {one_nl}", f"{_groups_en(n)} need a {one_en}"
+        ask_nl = f"{_groups_nl(n)} {verb(n, 'vraagt', 'vragen')} een {one_nl}"
+        ask_en = f"{_groups_en(n)} {verb(n, 'needs', 'need')} {article_en} {one_en}"
+    elif n == 1:
+        ask_nl, ask_en = f"1 groep vraagt {count(demand, one_nl, many_nl)}", f"1 group needs {count(demand, one_en, many_en)}"
     else:
-        ask_nl = f"{_groups_nl(n)} vragen samen {demand} {many_nl}"
-        ask_en = f"{_groups_en(n)} need {demand} {many_en} in all"
+        ask_nl = f"{_groups_nl(n)} vragen samen {count(demand, one_nl, many_nl)}"
+        ask_en = f"{_groups_en(n)} need {count(demand, one_en, many_en)} in all"
     have_nl = f"maar er neemt maar {available} {one_nl} deel" if available == 1 else \
         f"maar er nemen maar {available} {many_nl} deel"
     have_en = f"but only {available} {one_en if available == 1 else many_en} take{'s' if available == 1 else ''} part"
@@ -96,10 +100,11 @@ def precheck(problem: Problem) -> list[Conflict]:
         candidates = sum(p.allowed_groups is None or g.code in p.allowed_groups for p in problem.participants)
         if candidates < g.min_size:
             out.append(Conflict(("allowed_groups", "min_size"),
-                                f"{g.name_nl} moet minstens {g.min_size} leden hebben, maar maar {candidates} "
-                                f"deelnemer(s) gaven zich ervoor op",
-                                f"{g.name_en} needs at least {g.min_size} members, but only {candidates} "
-                                f"participant(s) signed up for it"))
+                                f"{g.name_nl} moet minstens {count(g.min_size, 'lid', 'leden')} hebben, maar slechts "
+                                f"{count(candidates, 'deelnemer', 'deelnemers')} "
+                                f"{verb(candidates, 'gaf', 'gaven')} zich ervoor op",
+                                f"{g.name_en} needs at least {count(g.min_size, 'member', 'members')}, but only "
+                                f"{count(candidates, 'participant', 'participants')} signed up for it"))
     required = [p for p in problem.participants if problem.required(p)]
     capacity = sum(g.max_size for g in groups)
     if len(required) > capacity:
@@ -117,26 +122,54 @@ def precheck(problem: Problem) -> list[Conflict]:
                               ("government_type_mix", c.government_type_mix, "government_type")):
         for value, bounds in mix.items():
             need = {g.code: bounds_for_size(bounds, g.min_size)[0] for g in groups}
+            nouns = kind_nouns(family, value)
             conflict = _demand_conflict(problem, family, lambda p, a=attr, v=value: getattr(p, a) == v, need,
-                                        (f"deelnemer van het type '{value}'", f"deelnemers van het type '{value}'"),
-                                        (f"participant of kind '{value}'", f"participants of kind '{value}'"))
+                                        nouns[:2], nouns[2:])
             if conflict:
                 out.append(conflict)
     if c.max_per_province is not None:
-        provinces = {p.province for p in problem.participants if p.province}
-        unplaced = sum(1 for p in problem.participants if not p.province)
-        reachable = c.max_per_province * len(provinces) + unplaced
-        for g in groups:
-            if g.min_size > reachable:
-                out.append(Conflict(("max_per_province", "min_size"),
-                                    f"{g.name_nl} moet minstens {g.min_size} leden hebben, maar met hoogstens "
-                                    f"{c.max_per_province} per provincie en deelnemers uit {len(provinces)} "
-                                    f"provincie(s) kan ze er maar {reachable} krijgen",
-                                    f"{g.name_en} needs at least {g.min_size} members, but with at most "
-                                    f"{c.max_per_province} per province and participants from {len(provinces)} "
-                                    f"province(s) it can get only {reachable}"))
+        out.extend(_province_conflicts(problem, c.max_per_province))
     out.extend(_fixed_conflicts(problem))
     out.extend(_link_conflicts(problem))
+    return out
+
+
+def _province_conflicts(problem: Problem, cap: int) -> list[Conflict]:
+    """The per-province cap against group minimums, and against the participants that must be placed."""
+    out = []
+    m_nl, m_en = count(cap, "deelnemer", "deelnemers"), count(cap, "participant", "participants")
+    provinces = {p.province for p in problem.participants if p.province}
+    unplaced = sum(1 for p in problem.participants if not p.province)
+    reachable = cap * len(provinces) + unplaced
+    for g in problem.groups:
+        if g.min_size > reachable:
+            out.append(Conflict(("max_per_province", "min_size"),
+                                f"{g.name_nl} moet minstens {count(g.min_size, 'lid', 'leden')} hebben, maar met "
+                                f"hoogstens {m_nl} per provincie en deelnemers uit "
+                                f"{count(len(provinces), 'provincie', 'provincies')} "
+                                f"{verb(reachable, 'kan', 'kunnen')} er maar {reachable} in",
+                                f"{g.name_en} needs at least {count(g.min_size, 'member', 'members')}, but with at "
+                                f"most {m_en} per province and participants from "
+                                f"{count(len(provinces), 'province', 'provinces')} it can get only {reachable}"))
+    # every participant that must join needs a place; a group takes at most `cap` of one province
+    n_groups = len(problem.groups)
+    places = cap * n_groups
+    required: dict[str, int] = {}
+    for p in problem.participants:
+        if p.province and problem.required(p):
+            required[p.province] = required.get(p.province, 0) + 1
+    everyone = all(problem.required(p) for p in problem.participants)
+    for province, n in sorted(required.items()):
+        if n <= places:
+            continue
+        who_nl = count(n, "deelnemer", "deelnemers") + ("" if everyone else f" die in een groep {verb(n, 'moet', 'moeten')}")
+        who_en = count(n, "participant", "participants") + ("" if everyone else " that must join a group")
+        out.append(Conflict(("max_per_province", "assign_all", "max_size"),
+                            f"{province} heeft {who_nl}; met hoogstens {m_nl} per provincie per groep over "
+                            f"{_groups_nl(n_groups)} {verb(places, 'kan', 'kunnen')} er maar {places} een plaats "
+                            f"krijgen",
+                            f"{province} has {who_en}; with at most {m_en} per province per group over "
+                            f"{_groups_en(n_groups)} only {places} can get a place"))
     return out
 
 
@@ -149,17 +182,17 @@ def _fixed_conflicts(problem: Problem) -> list[Conflict]:
         if len(fixed_here) > g.max_size:
             out.append(Conflict(("fixed", "max_size"),
                                 f"{len(fixed_here)} deelnemers zijn vastgelegd in {g.name_nl}, maar die groep telt "
-                                f"hoogstens {g.max_size} leden",
+                                f"hoogstens {count(g.max_size, 'lid', 'leden')}",
                                 f"{len(fixed_here)} participants are fixed to {g.name_en}, but it holds at most "
-                                f"{g.max_size} members"))
+                                f"{count(g.max_size, 'member', 'members')}"))
     for pid, codes in c.fixed.items():
         p = problem.participant(pid)
         if len(codes) > c.max_groups_per_participant:
             out.append(Conflict(("fixed", "max_groups_per_participant"),
                                 f"{p.name} is vastgelegd in {len(codes)} groepen, maar mag in hoogstens "
-                                f"{c.max_groups_per_participant}",
+                                f"{_groups_nl(c.max_groups_per_participant)}",
                                 f"{p.name} is fixed to {len(codes)} groups but may join at most "
-                                f"{c.max_groups_per_participant}"))
+                                f"{_groups_en(c.max_groups_per_participant)}"))
         for code in codes:
             if p.allowed_groups is not None and code not in p.allowed_groups:
                 out.append(Conflict(("fixed", "allowed_groups"),
@@ -209,9 +242,9 @@ def _link_conflicts(problem: Problem) -> list[Conflict]:
         if len(members) > largest and any(problem.required(problem.participant(p)) for p in members):
             out.append(Conflict(("must_link", "max_size"),
                                 f"{len(members)} deelnemers moeten samen in een groep, maar de grootste groep telt "
-                                f"hoogstens {largest} leden",
+                                f"hoogstens {count(largest, 'lid', 'leden')}",
                                 f"{len(members)} participants must be together, but the largest group holds at "
-                                f"most {largest}"))
+                                f"most {count(largest, 'member', 'members')}"))
     return out
 
 
@@ -219,30 +252,32 @@ def describe_family(problem: Problem, family: str) -> tuple[str, str]:
     """One constraint family in words, with its numbers."""
     c, groups = problem.constraints, problem.groups
     if family == "min_size":
-        sizes = ", ".join(f"{g.code} ≥ {g.min_size}" for g in groups)
-        return f"minimumgroottes ({sizes})", f"minimum group sizes ({sizes})"
+        return (f"minimumgroottes ({', '.join(f'{g.name_nl} ≥ {g.min_size}' for g in groups)})",
+                f"minimum group sizes ({', '.join(f'{g.name_en} ≥ {g.min_size}' for g in groups)})")
     if family == "max_size":
-        sizes = ", ".join(f"{g.code} ≤ {g.max_size}" for g in groups)
-        return f"maximumgroottes ({sizes})", f"maximum group sizes ({sizes})"
+        return (f"maximumgroottes ({', '.join(f'{g.name_nl} ≤ {g.max_size}' for g in groups)})",
+                f"maximum group sizes ({', '.join(f'{g.name_en} ≤ {g.max_size}' for g in groups)})")
     if family == "max_groups_per_participant":
         k = c.max_groups_per_participant
-        return f"elke deelnemer in hoogstens {k} groep(en)", f"each participant in at most {k} group(s)"
+        return f"elke deelnemer in hoogstens {_groups_nl(k)}", f"each participant in at most {_groups_en(k)}"
     if family == "assign_all":
         n = sum(problem.required(p) for p in problem.participants)
-        return f"{n} deelnemers moeten in een groep", f"{n} participants must join a group"
+        return (f"{count(n, 'deelnemer', 'deelnemers')} {verb(n, 'moet', 'moeten')} in een groep",
+                f"{count(n, 'participant', 'participants')} {verb(n, 'must', 'must')} join a group")
     if family == "allowed_groups":
         return ("deelnemers enkel in de groepen waarvoor ze zich opgaven",
                 "participants only in groups they signed up for")
     if family == "frontrunners":
         n = sum(p.frontrunner for p in problem.participants)
-        count = c.min_frontrunners_per_group
-        rule_nl = f"minstens {count} koploper(s) per groep" if count else ""
-        rule_en = f"at least {count} front-runner(s) per group" if count else ""
+        least = c.min_frontrunners_per_group
+        rule_nl = f"minstens {count(least, 'koploper', 'koplopers')} per groep" if least else ""
+        rule_en = f"at least {count(least, 'front-runner', 'front-runners')} per group" if least else ""
         if c.min_frontrunner_share:
             pct = f"{c.min_frontrunner_share:.0%}"
             rule_nl = " en ".join(filter(None, [rule_nl, f"minstens {pct} koplopers per groep"]))
             rule_en = " and ".join(filter(None, [rule_en, f"at least {pct} front-runners per group"]))
-        return f"{rule_nl} (er nemen {n} koplopers deel)", f"{rule_en} ({n} front-runners take part)"
+        return (f"{rule_nl} (er {verb(n, 'neemt', 'nemen')} {count(n, 'koploper', 'koplopers')} deel)",
+                f"{rule_en} ({count(n, 'front-runner', 'front-runners')} {verb(n, 'takes', 'take')} part)")
     if family in ("maturity_mix", "government_type_mix"):
         mix = c.maturity_mix if family == "maturity_mix" else c.government_type_mix
         parts = []
@@ -250,20 +285,29 @@ def describe_family(problem: Problem, family: str) -> tuple[str, str]:
             bits = [f"≥ {b.min}" if b.min else "", f"≤ {b.max}" if b.max is not None else "",
                     f"≥ {b.min_share:.0%}" if b.min_share else "",
                     f"≤ {b.max_share:.0%}" if b.max_share is not None else ""]
-            parts.append(f"{value} {' '.join(filter(None, bits))}")
+            name = ADOPTION_LABELS.get(value) if family == "maturity_mix" else None
+            parts.append((f"{name[0] if name else value} {' '.join(filter(None, bits))}",
+                          f"{name[1] if name else value} {' '.join(filter(None, bits))}"))
         label = ("maturiteitsmix", "maturity mix") if family == "maturity_mix" else ("mix van bestuurstypes",
                                                                                      "government type mix")
-        return f"{label[0]} per groep ({'; '.join(parts)})", f"{label[1]} per group ({'; '.join(parts)})"
+        return (f"{label[0]} per groep ({'; '.join(p[0] for p in parts)})",
+                f"{label[1]} per group ({'; '.join(p[1] for p in parts)})")
     if family == "max_per_province":
         m = c.max_per_province
-        return (f"hoogstens {m} deelnemers per provincie in een groep",
-                f"at most {m} participants per province in a group")
+        return (f"hoogstens {count(m or 0, 'deelnemer', 'deelnemers')} per provincie in een groep",
+                f"at most {count(m or 0, 'participant', 'participants')} per province in a group")
     if family == "must_link":
-        return f"{len(c.must_link)} paren die samen moeten", f"{len(c.must_link)} must-link pair(s)"
+        n = len(c.must_link)
+        return (count(n, "paar dat samen moet", "paren die samen moeten"),
+                count(n, "pair that must be together", "pairs that must be together"))
     if family == "cannot_link":
-        return f"{len(c.cannot_link)} paren die niet samen mogen", f"{len(c.cannot_link)} cannot-link pair(s)"
+        n = len(c.cannot_link)
+        return (count(n, "paar dat niet samen mag", "paren die niet samen mogen"),
+                count(n, "pair that must be apart", "pairs that must be apart"))
     if family == "fixed":
-        return f"{len(c.fixed)} vastgelegde toewijzing(en)", f"{len(c.fixed)} fixed assignment(s)"
+        n = len(c.fixed)
+        return (count(n, "vastgelegde toewijzing", "vastgelegde toewijzingen"),
+                count(n, "fixed assignment", "fixed assignments"))
     return family, family
 
 

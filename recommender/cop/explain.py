@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Mapping
 
 from .model import Group, Participant, Plan, Problem, bounds_for_size, frontrunners_needed, violations
-from .objective import Weights, fit, is_small, is_topical_frontrunner, learning_value, partner_index, selection_value
+from .objective import Weights, is_small, is_topical_frontrunner, learning_value, partner_index, selection_value
+from .words import count, kind_nouns, verb
 
 Labels = Mapping[str, tuple[str, str]]
 
@@ -40,6 +41,39 @@ def _label(code: str, labels: Labels, lang: int) -> str:
     return labels[code][lang] if code in labels else code
 
 
+# where a value comes from, in words (never the bare number)
+STATED = ("zoals opgegeven", "as stated")
+CRITERIA = (("capacity", "capaciteit", "capacity"), ("willingness_to_share", "bereidheid om te delen",
+                                                     "willingness to share"),
+            ("impact", "mogelijke impact", "possible impact"))
+
+
+def _level(value: float) -> tuple[str, str]:
+    """A 0..1 criterion as a word: the coordinator gave a level, not a measurement."""
+    return ("hoog", "high") if value >= 0.75 else ("laag", "low") if value <= 0.25 else ("gemiddeld", "medium")
+
+
+def maturity_source(participant: Participant) -> tuple[str, str]:
+    """Where a participant's maturity (and so its front-runner status) comes from, as " (…)" or ""."""
+    if "maturity" in participant.stated or "frontrunner" in participant.stated:
+        return tuple(f" ({w})" for w in STATED)  # type: ignore[return-value]
+    if participant.maturity_estimated:
+        return (" (geschat uit zijn praktijken, beleidsplan en engagementen in de databank)",
+                " (estimated from its practices, policy plan and commitments in the database)")
+    if participant.iri is not None:   # in the graph, but nothing there shows what it does
+        return " (geen eigen praktijken in de databank)", " (no practices of its own in the database)"
+    return "", ""
+
+
+def _topic_source(participant: Participant, topics: list[str]) -> tuple[str, str]:
+    if all(f"topic:{t}" in participant.stated for t in topics):
+        return STATED
+    if any(f"topic:{t}" in participant.stated for t in topics):
+        return ("deels opgegeven, deels uit de praktijken waaraan het meewerkte",
+                "partly stated, partly from the practices it took part in")
+    return ("uit de praktijken waaraan het meewerkte", "from the practices it took part in")
+
+
 def reasons(problem: Problem, plan: Plan, participant: Participant, group: Group, *, weights: Weights,
             labels: Labels | None = None, partners: Mapping[str, frozenset[str]] | None = None) -> list[dict[str, str]]:
     """The reasons ``participant`` is in ``group`` under ``plan``, strongest first."""
@@ -54,28 +88,35 @@ def reasons(problem: Problem, plan: Plan, participant: Participant, group: Group
     if topics:
         nl = ", ".join(_label(t, labels, 0) for t in topics)
         en = ", ".join(_label(t, labels, 1) for t in topics)
-        strength = fit(participant, group)
-        out.append(_reason("interest-fit", f"Interesse in het onderwerp van de groep: {nl} (sterkte {strength:.2f})",
-                           f"Interested in the group's topic: {en} (strength {strength:.2f})"))
+        src = _topic_source(participant, topics)
+        out.append(_reason("interest-fit", f"Interesse in het onderwerp van de groep: {nl} ({src[0]})",
+                           f"Interested in the group's topic: {en} ({src[1]})"))
+    maturity = maturity_source(participant)
     if is_topical_frontrunner(participant, group, weights):
         learners = [p for p in members if learning_value(p, group, weights) > 0]
         if learners:
+            n = len(learners)
             out.append(_reason("frontrunner",
-                               f"Koploper op dit onderwerp; {len(learners)} deelnemer(s) uit de late meerderheid "
-                               f"kunnen van de ervaring leren",
-                               f"Front-runner on this topic; {len(learners)} late-majority member(s) can learn "
-                               f"from its experience"))
+                               f"Koploper op dit onderwerp{maturity[0]}; "
+                               f"{count(n, 'deelnemer', 'deelnemers')} uit de late meerderheid "
+                               f"{verb(n, 'kan', 'kunnen')} van de ervaring leren",
+                               f"Front-runner on this topic{maturity[1]}; "
+                               f"{count(n, 'late-majority member', 'late-majority members')} {verb(n, 'can', 'can')} "
+                               f"learn from its experience"))
         else:
-            out.append(_reason("frontrunner", "Koploper op dit onderwerp; brengt ervaring in",
-                               "Front-runner on this topic; brings experience"))
+            out.append(_reason("frontrunner", f"Koploper op dit onderwerp{maturity[0]}; brengt ervaring in",
+                               f"Front-runner on this topic{maturity[1]}; brings experience"))
     elif participant.frontrunner:
-        out.append(_reason("frontrunner", "Koploper; telt mee voor het minimum aantal koplopers",
-                           "Front-runner; counts towards the minimum number of front-runners"))
+        out.append(_reason("frontrunner", f"Koploper{maturity[0]}; telt mee voor het minimum aantal koplopers",
+                           f"Front-runner{maturity[1]}; counts towards the minimum number of front-runners"))
     if learning_value(participant, group, weights) > 0:
         mentors = [p for p in members if is_topical_frontrunner(p, group, weights)]
         if mentors:
-            out.append(_reason("learning", f"Late meerderheid: kan leren van koploper(s) {_names(mentors)}",
-                               f"Late majority: can learn from front-runner(s) {_names(mentors)}"))
+            out.append(_reason("learning",
+                               f"Late meerderheid{maturity[0]}: kan leren van "
+                               f"{verb(len(mentors), 'koploper', 'koplopers')} {_names(mentors)}",
+                               f"Late majority{maturity[1]}: can learn from "
+                               f"{verb(len(mentors), 'front-runner', 'front-runners')} {_names(mentors)}"))
     if is_small(participant, weights):
         nearby = [p for p in members if p.id in partners[participant.id]]
         if nearby:
@@ -91,19 +132,21 @@ def reasons(problem: Problem, plan: Plan, participant: Participant, group: Group
     linked = [p for p in linked if p.id in plan[group.code]]
     if linked:
         out.append(_reason("must-link", f"Moet samen met {_names(linked)}", f"Must be together with {_names(linked)}"))
-    if not out or selection_value(participant) >= 0.75:
-        criteria_nl = (f"capaciteit {participant.capacity:.2f}, bereidheid om te delen "
-                       f"{participant.willingness_to_share:.2f}, mogelijke impact {participant.impact:.2f}")
-        criteria_en = (f"capacity {participant.capacity:.2f}, willingness to share "
-                       f"{participant.willingness_to_share:.2f}, possible impact {participant.impact:.2f}")
-        if out:
-            out.append(_reason("selection", criteria_nl[0].upper() + criteria_nl[1:],
-                               criteria_en[0].upper() + criteria_en[1:]))
-        else:
-            out.append(_reason("selection", f"Vrije plaats in de groep; {criteria_nl}",
-                               f"Free place in the group; {criteria_en}"))
+    # the selection criteria are named only where the request gave them: a default is no information
+    given = [(nl, en, _level(getattr(participant, key))) for key, nl, en in CRITERIA if key in participant.stated]
+    criteria_nl = ", ".join(f"{nl} {level[0]}" for nl, _, level in given)
+    criteria_en = ", ".join(f"{en} {level[1]}" for _, en, level in given)
+    if not out:
+        out.append(_reason("selection", "Vrije plaats in de groep" + (f"; {criteria_nl} ({STATED[0]})" if given else ""),
+                           "Free place in the group" + (f"; {criteria_en} ({STATED[1]})" if given else "")))
+    elif given and selection_value(participant) >= 0.75:
+        out.append(_reason("selection", f"Selectiecriteria {STATED[0]}: {criteria_nl}",
+                           f"Selection criteria {STATED[1]}: {criteria_en}"))
     if problem.required(participant) and len(out) == 1 and out[0]["kind"] == "selection":
-        out.insert(0, _reason("required", "Moet in een groep; hier is plaats", "Must join a group; this one has room"))
+        required = _reason("required", "Moet in een groep; hier is plaats", "Must join a group; this one has room")
+        # "a free place" says nothing more than "this one has room"; given criteria do
+        out = [required] + ([_reason("selection", f"Selectiecriteria {STATED[0]}: {criteria_nl}",
+                                     f"Selection criteria {STATED[1]}: {criteria_en}")] if given else [])
     return out
 
 
@@ -120,14 +163,17 @@ def group_report(problem: Problem, plan: Plan, group: Group) -> list[dict[str, o
     size = len(people)
     out = [
         _entry("min_size", size, group.min_size, size == group.min_size,
-               f"{size} leden, minimum {group.min_size}", f"{size} members, minimum {group.min_size}"),
+               f"{count(size, 'lid', 'leden')}, minimum {group.min_size}",
+               f"{count(size, 'member', 'members')}, minimum {group.min_size}"),
         _entry("max_size", size, group.max_size, size == group.max_size,
-               f"{size} leden, maximum {group.max_size}", f"{size} members, maximum {group.max_size}"),
+               f"{count(size, 'lid', 'leden')}, maximum {group.max_size}",
+               f"{count(size, 'member', 'members')}, maximum {group.max_size}"),
     ]
     if c.min_frontrunners_per_group or c.min_frontrunner_share:
         n, need = sum(p.frontrunner for p in people), frontrunners_needed(c, size)
         out.append(_entry("min_frontrunners_per_group", n, need, n == need,
-                          f"{n} koploper(s), minimum {need}", f"{n} front-runner(s), minimum {need}"))
+                          f"{count(n, 'koploper', 'koplopers')}, minimum {need}",
+                          f"{count(n, 'front-runner', 'front-runners')}, minimum {need}"))
     for family, mix, attr in (("maturity_mix", c.maturity_mix, "adoption_group"),
                               ("government_type_mix", c.government_type_mix, "government_type")):
         for value, bounds in mix.items():
@@ -135,15 +181,20 @@ def group_report(problem: Problem, plan: Plan, group: Group) -> list[dict[str, o
             lo, hi = bounds_for_size(bounds, size)
             has_max = bounds.max is not None or bounds.max_share is not None
             tight = (n == lo and lo > 0) or (has_max and n == hi)
+            nouns = kind_nouns(family, value)
+            allowed = f"{lo}–{hi}" if has_max else f"{lo} of meer"
+            allowed_en = f"{lo}–{hi}" if has_max else f"{lo} or more"
             out.append(_entry(f"{family}:{value}", n, {"min": lo, "max": hi if has_max else None}, tight,
-                              f"{n} deelnemer(s) van type '{value}', toegestaan {lo}–{hi if has_max else '…'}",
-                              f"{n} participant(s) of kind '{value}', allowed {lo}–{hi if has_max else '…'}"))
+                              f"{count(n, nouns[0], nouns[1])}, toegestaan {allowed}",
+                              f"{count(n, nouns[2], nouns[3])}, allowed {allowed_en}"))
     if c.max_per_province is not None:
         per_province = Counter(p.province for p in people if p.province)
         top, n = per_province.most_common(1)[0] if per_province else ("", 0)
         out.append(_entry("max_per_province", n, c.max_per_province, n == c.max_per_province,
-                          f"hoogstens {n} uit één provincie ({top}), maximum {c.max_per_province}",
-                          f"at most {n} from one province ({top}), maximum {c.max_per_province}"))
+                          f"{count(n, 'deelnemer', 'deelnemers')} uit {top} (de meeste uit één provincie), "
+                          f"maximum {c.max_per_province}",
+                          f"{count(n, 'participant', 'participants')} from {top} (the most from one province), "
+                          f"maximum {c.max_per_province}"))
     for a, b in c.cannot_link:
         if (a in ids) != (b in ids):
             inside, outside = (a, b) if a in ids else (b, a)
@@ -157,8 +208,8 @@ def group_report(problem: Problem, plan: Plan, group: Group) -> list[dict[str, o
                               f"{pa.name} and {pb.name} together"))
     fixed = sorted(pid for pid, codes in c.fixed.items() if group.code in codes)
     if fixed:
-        out.append(_entry("fixed", fixed, None, True, f"{len(fixed)} vastgelegde deelnemer(s)",
-                          f"{len(fixed)} fixed participant(s)"))
+        out.append(_entry("fixed", fixed, None, True, count(len(fixed), "vastgelegde deelnemer", "vastgelegde deelnemers"),
+                          count(len(fixed), "fixed participant", "fixed participants")))
     return out
 
 
@@ -178,8 +229,9 @@ def _blocked_words(problem: Problem, plan: Plan, participant: Participant, group
         full = f"{len(members)}/{group.max_size}"
         return f"de groep is vol ({full})", f"the group is full ({full})"
     if family == "max_per_province":
-        return (f"er zitten al {c.max_per_province} deelnemers uit {participant.province} in",
-                f"it already has {c.max_per_province} participants from {participant.province}")
+        m = c.max_per_province or 0
+        return (f"er {verb(m, 'zit', 'zitten')} al {count(m, 'deelnemer', 'deelnemers')} uit {participant.province} in",
+                f"it already has {count(m, 'participant', 'participants')} from {participant.province}")
     if family == "allowed_groups":
         return "gaf zich niet op voor deze groep", "did not sign up for this group"
     if family == "cannot_link":

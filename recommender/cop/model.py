@@ -57,6 +57,10 @@ class Participant:
     allowed_groups: frozenset[str] | None = None
     must_participate: bool = False
     iri: str | None = None
+    # where values come from, so reasons can say it: profile fields the request gave ("capacity", "maturity",
+    # "topic:<code>", ...), and whether the maturity was estimated from the graph's evidence
+    stated: frozenset[str] = frozenset()
+    maturity_estimated: bool = False
 
     @property
     def adoption_group(self) -> str:

@@ -22,9 +22,9 @@ class PlanTimeout(CopError, TimeoutError):
 
 
 def concept_labels(concepts: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """code -> (Dutch, English) label for the topic schemes of a parsed concepts.yaml."""
+    """code -> (Dutch, English) label for the topic schemes and government types of a parsed concepts.yaml."""
     out = {}
-    for scheme in ("themes", "instruments", "support_forms"):
+    for scheme in ("themes", "instruments", "support_forms", "government_types"):
         for c in concepts.get(scheme, []):
             out[str(c["code"])] = (str(c.get("nl", c["code"])), str(c.get("en", c["code"])))
     return out

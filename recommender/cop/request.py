@@ -86,21 +86,28 @@ def _apply_profile(base: Participant, profile: ParticipantProfile, field: str, v
     if profile.frontrunner is not None:
         changes["frontrunner_flag"] = profile.frontrunner
     interests = dict(base.interests)
+    given_interests: dict[str, float] = {}
     for key in ("themes", "instruments", "support_forms"):
         if key in given:
             # a stated interest is the coordinator's knowledge and outranks what the cases suggest
-            interests |= _interest_codes(getattr(profile, key), f"{field}.{key}", key, vocabulary)
+            given_interests |= _interest_codes(getattr(profile, key), f"{field}.{key}", key, vocabulary)
     if "interests" in given:
         for code, weight in (profile.interests.items() if isinstance(profile.interests, Mapping)
                              else ((c, 1.0) for c in profile.interests)):
             if not any(code in vocabulary.valid(k) for k in ("themes", "instruments", "support_forms")):
                 raise CopInputError(f"{field}.interests", f"unknown code {code!r}: not a theme, instrument "
                                                           "or support form")
-            interests[code] = float(weight)
+            given_interests[code] = float(weight)
+    interests |= given_interests
     changes["interests"] = interests
     for key in ("capacity", "willingness_to_share", "impact"):
         if getattr(profile, key) is not None:
             changes[key] = getattr(profile, key)
+    # where values come from, so reasons can say "zoals opgegeven"
+    stated = {key for key in ("capacity", "willingness_to_share", "impact", "maturity", "frontrunner")
+              if getattr(profile, key) is not None}
+    stated |= {f"topic:{code}" for code, weight in given_interests.items() if weight > 0}
+    changes["stated"] = base.stated | stated
     for key in ("neighbours", "associations"):
         if getattr(profile, key) is not None:
             changes[key] = frozenset(getattr(profile, key))

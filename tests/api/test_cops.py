@@ -101,13 +101,37 @@ def test_bad_input_gets_422_naming_the_field(client: TestClient, change: dict, f
 
 
 def test_csv_export_lists_every_assignment(client: TestClient) -> None:
-    r = client.post(URL + "?format=csv&lang=en", json=_request())
+    r = client.post(URL + "?format=csv&lang=en&sep=comma", json=_request())
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.text)))
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     plan = client.post(URL, json=_request()).json()
-    assert {(row["participant"], row["group"]) for row in rows} == {
+    assert {(row["NIS code or id"], row["Group code"]) for row in rows} == {
         (a["participant"], a["group"]) for a in plan["assignments"]}
-    assert all(row["reasons"] for row in rows)
+    assert all(row["Why in this group"] for row in rows)
+
+
+def test_the_dutch_csv_opens_in_excel_as_columns(client: TestClient) -> None:
+    import re
+
+    r = client.post(URL + "?format=csv", json=_request())
+    assert r.status_code == 200
+    assert r.content.startswith(b"\xef\xbb\xbf")                     # UTF-8 with BOM: Excel reads the é right
+    header = r.content[3:].split(b"\r\n", 1)[0].decode("utf-8")
+    assert header == "Groepcode;Groep;NIS-code of id;Bestuur;Provincie;Soort bestuur;Maturiteit;Koploper;" \
+                     "Waarom in deze groep"
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    plan = client.post(URL, json=_request()).json()
+    assert len(rows) == len(plan["assignments"])
+    leuven = next(row for row in rows if row["NIS-code of id"] == "24062")
+    assert leuven["Bestuur"] == "Leuven" and leuven["Koploper"] == "ja" and leuven["Maturiteit"] == "koplopers"
+    assert leuven["Soort bestuur"] == "Centrumstad" and leuven["Groep"].startswith("CoP ")
+    assert {row["Koploper"] for row in rows} <= {"ja", ""}
+    disposition = r.headers["content-disposition"]
+    assert re.fullmatch(r'attachment; filename="cop-indeling-\d{4}-\d{2}-\d{2}\.csv"', disposition), disposition
+    english = client.post(URL + "?format=csv&lang=en", json=_request())
+    assert english.content.startswith("\ufeffGroup code;Group;".encode())
+    assert 'filename="cop-plan-' in english.headers["content-disposition"]
+    assert client.post(URL + "?format=csv&sep=tab", json=_request()).status_code == 422
 
 
 def test_xlsx_export_has_the_coordinator_sheets(client: TestClient) -> None:
@@ -116,8 +140,63 @@ def test_xlsx_export_has_the_coordinator_sheets(client: TestClient) -> None:
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["Samenvatting", "Indeling", "Groepen", "Partners"]
     assert wb["Indeling"].max_row - 1 == len(client.post(URL, json=_request()).json()["assignments"])
+    assert [c.value for c in wb["Indeling"][1]][:4] == ["Groepcode", "Groep", "NIS-code of id", "Bestuur"]
+    assert [c.value for c in wb["Groepen"][1]] == ["Groep", "Leden", "Regel", "Krap (houdt net)", "Toelichting"]
+    rules = {c.value for c in wb["Groepen"]["C"][1:]}
+    assert {"minimumgrootte", "maximumgrootte", "koplopers per groep"} <= rules and "min_size" not in rules
+    assert {c.value for c in wb["Groepen"]["D"][1:]} <= {"ja", "nee"}
     summary = {row[0].value: row[1].value for row in wb["Samenvatting"].iter_rows(min_row=2)}
-    assert summary["status"] == "optimal"
+    assert summary["Status"] == "optimaal"
+    assert r.headers["content-disposition"].startswith('attachment; filename="cop-indeling-')
+    assert r.headers["content-disposition"].endswith('.xlsx"')
+
+
+def test_reasons_say_where_maturity_and_interest_come_from(client: TestClient) -> None:
+    data = client.post(URL, json=_request()).json()
+    texts = [r["text_nl"] for a in data["assignments"] for r in a["reasons"]]
+    leuven = next(a for a in data["assignments"] if a["participant"] == "24062")
+    frontrunner = next(r for r in leuven["reasons"] if r["kind"] == "frontrunner")
+    assert "(geschat uit zijn praktijken, beleidsplan en engagementen in de databank)" in frontrunner["text_nl"]
+    stated = next(a for a in data["assignments"] if a["participant"] == "24001")
+    assert any(r["text_nl"].endswith("(zoals opgegeven)") for r in stated["reasons"] if r["kind"] == "interest-fit")
+    assert not [t for t in texts if "capaciteit" in t or "sterkte" in t or "(s)" in t]
+
+
+def test_infeasible_province_spread_names_the_province_and_the_numbers(client: TestClient) -> None:
+    # the nine Limburg municipalities below must all be placed, at most 1 per province in each of 2 groups
+    limburg = ["71072", "71016", "72003", "72004", "71024", "72021", "73001", "71037", "72030"]
+    body = {"participants": [{"nis_code": n} for n in limburg],
+            "groups": [{"code": "cop-monitoring", "min_size": 0, "max_size": 9},
+                       {"code": "cop-circulair-aankopen", "min_size": 0, "max_size": 9}],
+            "constraints": {"assign_all": True, "max_per_province": 1}}
+    r = client.post(URL, json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["conflicts_nl"] == [("Limburg heeft 9 deelnemers; met hoogstens 1 deelnemer per provincie per "
+                                         "groep over 2 groepen kunnen er maar 2 een plaats krijgen")]
+    assert r.json()["conflicts"] == [("Limburg has 9 participants; with at most 1 participant per province per "
+                                      "group over 2 groups only 2 can get a place")]
+
+
+def test_a_pasted_list_resolves_names_codes_and_merged_municipalities(client: TestClient) -> None:
+    text = "Leuven\nStad Gent\n12025 Mechelen\nBorgloon\nLeuvn\nSint\n\n99999\n"
+    r = client.post("/api/v1/cops/participants/resolve", json={"text": text})
+    assert r.status_code == 200, r.text
+    got = {e["query"]: e for e in r.json()["entries"]}
+    assert list(got) == ["Leuven", "Stad Gent", "12025", "Borgloon", "Leuvn", "Sint", "99999"]
+    assert got["Leuven"]["status"] == "found" and got["Leuven"]["participant"]["id"] == "24062"
+    assert got["Leuven"]["participant"]["adoption_group"] == "koplopers"
+    assert got["Stad Gent"]["participant"]["id"] == "44021" and got["12025"]["participant"]["name"] == "Mechelen"
+    merged = got["Borgloon"]
+    assert merged["status"] == "successor" and merged["participant"]["name"] == "Tongeren-Borgloon"
+    assert merged["message_nl"] == ("Borgloon is sinds 1 januari 2025 deel van Tongeren-Borgloon; "
+                                    "Tongeren-Borgloon is toegevoegd")
+    assert got["Leuvn"]["status"] == "unknown" and got["Leuvn"]["participant"] is None
+    assert got["Leuvn"]["message_nl"].endswith("bedoelt u Leuven?")
+    assert got["Sint"]["status"] == "ambiguous" and "Sint-Niklaas" in got["Sint"]["message_nl"]
+    assert len(got["Sint"]["candidates"]) > 1
+    assert got["99999"]["message_en"] == "no municipality with NIS code 99999"
+    too_many = client.post("/api/v1/cops/participants/resolve", json={"text": "Gent\n" * 1001})
+    assert too_many.status_code == 422 and "text" in too_many.json()["error"]
 
 
 def test_non_municipal_participants_are_named_by_iri(client: TestClient, graph_store: GraphStore) -> None:

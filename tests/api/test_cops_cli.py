@@ -54,8 +54,9 @@ def test_csv_and_xlsx_to_files(graph_store: GraphStore, request_file: Path, tmp_
     csv_path, xlsx_path = tmp_path / "plan.csv", tmp_path / "plan.xlsx"
     store = ["--store", str(graph_store.path)]
     assert _run(["cop", "plan", str(request_file), "--format", "csv", "--out", str(csv_path)] + store, capsys)[0] == 0
-    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
-    assert len(rows) == 5 and {r["participant"] for r in rows} == {"24062", "44021", "24001", "71004", "demo"}
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbfGroepcode;Groep;NIS-code of id;")
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert len(rows) == 5 and {r["NIS-code of id"] for r in rows} == {"24062", "44021", "24001", "71004", "demo"}
     assert _run(["cop", "plan", str(request_file), "--format", "xlsx", "--out", str(xlsx_path)] + store, capsys)[0] == 0
     assert load_workbook(xlsx_path)["Indeling"].max_row == 6
 

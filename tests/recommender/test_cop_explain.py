@@ -34,9 +34,9 @@ def test_reasons_name_topic_frontrunner_learning_and_neighbour() -> None:
     w = Weights()
     rf, rl = reasons(p, plan, f, MON, weights=w), reasons(p, plan, l1, MON, weights=w)
     assert _kinds(rf) == ["fixed", "interest-fit", "frontrunner"]
-    assert "2 late-majority member(s)" in rf[2]["text_en"]
+    assert rf[2]["text_en"] == "Front-runner on this topic; 2 late-majority members can learn from its experience"
     assert _kinds(rl) == ["interest-fit", "learning", "cooperation"]
-    assert rl[1]["text_nl"] == "Late meerderheid: kan leren van koploper(s) Leuven"
+    assert rl[1]["text_nl"] == "Late meerderheid: kan leren van koploper Leuven"
     assert rl[2]["text_en"].endswith("Begijnendijk (neighbour)")
 
 
@@ -81,9 +81,11 @@ def test_partners_from_the_graph_are_not_governments(graph_store: GraphStore) ->
 def test_exports_hold_every_assignment() -> None:
     people = [person("a", level=5, mon=1, name="Gent"), person("b", aank=1, name="Aalst")]
     body = plan_response(problem(people), labels={"monitoring": ("Monitoren", "Monitoring")})
-    rows = list(csv.DictReader(io.StringIO(to_csv(body))))
-    assert [(r["participant"], r["group"]) for r in rows] == [("a", "cop-monitoring"), ("b", "cop-circulair-aankopen")]
-    assert rows[0]["reasons"].startswith("Interesse in het onderwerp van de groep: Monitoren")
+    rows = list(csv.DictReader(io.StringIO(to_csv(body)), delimiter=";"))
+    assert [(r["NIS-code of id"], r["Groepcode"]) for r in rows] == [("a", "cop-monitoring"),
+                                                                     ("b", "cop-circulair-aankopen")]
+    assert rows[0]["Waarom in deze groep"].startswith("Interesse in het onderwerp van de groep: Monitoren")
+    assert rows[0]["Maturiteit"] == "koplopers" and rows[1]["Maturiteit"] == "late meerderheid"
     wb = load_workbook(io.BytesIO(to_xlsx(body, lang="en")))
     assert wb.sheetnames == ["Summary", "Assignments", "Groups", "Partners"]
     assert [c.value for c in wb["Assignments"]["C"]][1:] == ["a", "b"]
@@ -126,5 +128,40 @@ def test_unassigned_participants_learn_what_kept_them_out() -> None:
     (left_out,) = body["unassigned"]  # Genk and the other Limburg member fill both Limburg places
     assert left_out["participant"] == "d"
     assert [r["text_en"] for r in left_out["reasons"]] == [
-        "CoP Monitoring: it already has 1 participants from Limburg",
-        "CoP Procurement: it already has 1 participants from Limburg; may not be with As"]
+        "CoP Monitoring: it already has 1 participant from Limburg",
+        "CoP Procurement: it already has 1 participant from Limburg; may not be with As"]
+
+
+def _request_problem(entries: list[dict]) -> object:
+    from recommender.cop.request import problem_from_request
+
+    concepts = {"instruments": [{"code": "monitoring", "nl": "Monitoren", "en": "Monitoring"}],
+                "communities_of_practice": [{"code": "cop-monitoring", "kind": "cop", "nl": "CoP Monitoring",
+                                             "en": "CoP Monitoring", "instruments": ["monitoring"]}]}
+    body = {"participants": entries, "groups": [{"code": "cop-monitoring", "min_size": 1, "max_size": 5}]}
+    return problem_from_request(body, profiles=None, concepts=concepts)[0]
+
+
+def test_reasons_never_show_bare_scores_and_say_where_a_value_comes_from() -> None:
+    p = _request_problem([
+        {"id": "a", "profile": {"name": "Aalst", "capacity": 0.9, "willingness_to_share": 0.8, "impact": 0.9}},
+        {"id": "b", "profile": {"name": "Bree", "instruments": ["monitoring"], "maturity": "strategisch-extern"}},
+        {"id": "c", "profile": {"name": "Dilsen"}},
+        {"id": "d", "profile": {"name": "Eeklo", "must_participate": True}},
+        {"id": "e", "profile": {"name": "Fijnaart", "must_participate": True, "impact": 0.1}}])
+    plan = {"cop-monitoring": frozenset({"a", "b", "c", "d", "e"})}
+    labels = {"monitoring": ("Monitoren", "Monitoring")}
+    texts = {pid: reasons(p, plan, p.participant(pid), p.groups[0], weights=Weights(), labels=labels)
+             for pid in "abcde"}
+    assert [r["text_nl"] for r in texts["a"]] == [
+        ("Vrije plaats in de groep; capaciteit hoog, bereidheid om te delen hoog, mogelijke impact hoog "
+         "(zoals opgegeven)")]
+    assert texts["b"][0]["text_nl"] == "Interesse in het onderwerp van de groep: Monitoren (zoals opgegeven)"
+    assert texts["b"][1]["text_en"] == "Front-runner on this topic (as stated); brings experience"
+    # nothing given, nothing known: no invented criteria
+    assert [r["text_nl"] for r in texts["c"]] == ["Vrije plaats in de groep"]
+    assert [r["text_nl"] for r in texts["d"]] == ["Moet in een groep; hier is plaats"]
+    assert [r["text_en"] for r in texts["e"]] == ["Must join a group; this one has room",
+                                                  "Selection criteria as stated: possible impact low"]
+    every = [r[key] for rs in texts.values() for r in rs for key in ("text_nl", "text_en")]
+    assert not [t for t in every if any(ch.isdigit() for ch in t)]

@@ -10,9 +10,8 @@ import pytest
 
 import recommender.cop as cop
 
-MODULES = ["adapter", "catalogue", "diagnosis", "errors", "explain", "export", "greedy", "milp", "model", "objective",
-           "partners",
-           "plan", "request"]
+MODULES = ["adapter", "catalogue", "diagnosis", "errors", "explain", "export", "greedy", "milp", "model", "names",
+           "objective", "partners", "plan", "request", "words"]
 
 
 def test_all_lists_exactly_the_public_names_sorted() -> None:

@@ -174,7 +174,7 @@ def test_a_cop_plan_is_made_and_exported(page: object, live_server: object, arti
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").click()
-    assert info.value.suggested_filename == "cop-plan.csv"
+    assert re.fullmatch(r"cop-indeling-\d{4}-\d{2}-\d{2}\.csv", info.value.suggested_filename)
     info.value.save_as(artifacts / "cop-plan.csv")
     text = (artifacts / "cop-plan.csv").read_text(encoding="utf-8-sig")
     first_member = members.first.locator("td").first.inner_text().strip()
@@ -183,7 +183,7 @@ def test_a_cop_plan_is_made_and_exported(page: object, live_server: object, arti
         page.get_by_role("button", name="Download Excel (XLSX)").click()
     from openpyxl import load_workbook
 
-    assert info.value.suggested_filename == "cop-plan.xlsx"
+    assert re.fullmatch(r"cop-indeling-\d{4}-\d{2}-\d{2}\.xlsx", info.value.suggested_filename)
     info.value.save_as(artifacts / "cop-plan.xlsx")
     workbook = load_workbook(artifacts / "cop-plan.xlsx")
     cells = {str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value}
