@@ -47,7 +47,7 @@ class NoteRequest(BaseModel):
 
 
 def _answer(request: Request, rec: Any, *, nis_code: str | None, profile: dict[str, Any], fmt: Format | None,
-            field_prefix: str) -> Response:
+            in_query: bool) -> Response:
     lang, _ = choose_lang(request)
     fmt = fmt or ("pdf" if "application/pdf" in request.headers.get("accept", "") else "html")
     site = str(request.base_url).rstrip("/")
@@ -56,7 +56,7 @@ def _answer(request: Request, rec: Any, *, nis_code: str | None, profile: dict[s
     except InvalidProfile as exc:
         # the field as this request names it (a URL parameter or the body's profile); an unknown NIS code in a
         # note's parameters is bad input (422), as in a recommendations body, so it is re-raised as InvalidProfile
-        field = field_prefix + exc.field.removeprefix("profile.") if exc.field.startswith("profile.") else exc.field
+        field = exc.field if not in_query or exc.field == "profile" else "query." + exc.field.removeprefix("profile.")
         raise InvalidProfile(field, exc.problem) from None
     own = f"{site}/api/v1/notes?{note_query(nis_code=nis_code, profile=profile, lang=lang)}"
     other = "en" if lang == "nl" else "nl"
@@ -74,7 +74,7 @@ def _answer(request: Request, rec: Any, *, nis_code: str | None, profile: dict[s
 def read_note(request: Request, params: Annotated[NoteParams, Query()], rec: RecommenderDep) -> Response:
     """The note for the profile in the URL (shareable link), as HTML, or as PDF with ``format=pdf``."""
     profile = params.model_dump(exclude={"nis_code", "format"})
-    return _answer(request, rec, nis_code=params.nis_code, profile=profile, fmt=params.format, field_prefix="")
+    return _answer(request, rec, nis_code=params.nis_code, profile=profile, fmt=params.format, in_query=True)
 
 
 @router.post("/notes", response_class=HTMLResponse, dependencies=[rate_limit("recommendations")],
@@ -83,7 +83,7 @@ def create_note(request: Request, body: NoteRequest, rec: RecommenderDep,
                 format: Annotated[Format | None, Query()] = None) -> Response:  # noqa: A002 - the URL parameter's name
     """The note for a recommendations request body, as HTML, or as PDF (``?format=pdf`` or ``Accept``)."""
     profile = body.profile.model_dump() if body.profile else {}
-    return _answer(request, rec, nis_code=body.nis_code, profile=profile, fmt=format, field_prefix="profile.")
+    return _answer(request, rec, nis_code=body.nis_code, profile=profile, fmt=format, in_query=False)
 
 
 def register(app: FastAPI) -> None:

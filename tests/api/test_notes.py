@@ -132,8 +132,8 @@ def test_post_takes_a_recommendations_body_and_answers_pdf_by_accept(client: Tes
 
 
 @pytest.mark.parametrize(("method", "request_args", "field"), [
-    ("GET", {"params": {"themes": "geen-thema"}}, "themes"),
-    ("GET", {"params": {"nis_code": "99999"}}, "nis_code"),
+    ("GET", {"params": {"themes": "geen-thema"}}, "query.themes.0"),
+    ("GET", {"params": {"nis_code": "99999"}}, "query.nis_code"),
     ("GET", {"params": {"nis_code": "123"}}, "query.nis_code"),
     ("GET", {"params": {"population": "-4"}}, "query.population"),
     ("GET", {"params": {"nis_code": SMALL, "format": "docx"}}, "query.format"),
