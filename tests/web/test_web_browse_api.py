@@ -15,7 +15,7 @@ import httpx
 import pytest
 import yaml
 
-from api.routes.browse import fold
+from api.search import fold
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
