@@ -82,7 +82,7 @@
     if (!state.q) { area.replaceChildren(); return; }
     const ticket = ++latest;
     const busy = area.querySelector(".search-results");
-    if (busy) busy.setAttribute("aria-busy", "true");
+    if (busy) { busy.setAttribute("aria-busy", "true"); delete busy.dataset.ready; }
     let body;
     try {
       body = await KL.fetchJSON("/api/v1/browse/search?" + queryString(state, {per_page: PER_PAGE, limit: LIMIT}));
@@ -155,9 +155,8 @@
   }
 
   function cases(state, body) {
-    const count = el("span", {class: "count", "data-testid": "cases-total"},
-      "(" + plural(body.cases_total, "search.cases_one", "search.cases_many") + ")");
-    const part = el("section", {"aria-labelledby": "h-case"}, el("h3", {id: "h-case"}, t("home.cases"), " ", count));
+    const count = el("span", {"data-testid": "cases-total"}, plural(body.cases_total, "search.cases_one", "search.cases_many"));
+    const part = el("section", {"aria-labelledby": "h-case"}, el("h3", {id: "h-case", tabindex: "-1"}, count));
     if (body.cases_phrase_total && body.cases_phrase_total < body.cases_total) {
       part.append(el("p", {class: "meta"}, t("search.phrase_count", {n: body.cases_phrase_total, q: body.query})));
     }
@@ -187,7 +186,7 @@
         event.preventDefault();
         go(target, "push").then(() => {
           const heading = document.getElementById("h-case");
-          if (heading) { heading.scrollIntoView({block: "start"}); }
+          if (heading) { heading.focus(); heading.scrollIntoView({block: "start"}); }
         });
       });
       return a;
