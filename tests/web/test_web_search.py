@@ -147,8 +147,11 @@ def test_search_with_a_typo_a_facet_pages_and_a_shared_url(page: object, live_se
 
 def test_search_on_a_phone_keeps_facets_and_pager_in_the_width(phone_page: object, live_server: object,
                                                                artifacts: Path) -> None:
-    phone_page.goto(live_server.url + "/?q=circulair&page=2")
+    phone_page.goto(live_server.url + "/?q=circulair&page=2", wait_until="networkidle")
     phone_page.wait_for_function("() => document.querySelector('.search-results[data-ready=true] [data-testid=pager]')")
     overflow = phone_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
+    wide = phone_page.evaluate("""[...document.querySelectorAll('.search-results *')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .map(e => e.tagName + '.' + e.className)""")
+    assert overflow <= 0 and wide == [], wide
     phone_page.screenshot(path=artifacts / "home-search-phone.png", full_page=False)
