@@ -41,6 +41,7 @@ RESULT_KEYS = {"case": "cases", "government": "governments", "organisation": "or
 TOKEN = re.compile(r"[^\W_]+")      # what FTS5's unicode61 tokenizer keeps (letters and digits)
 MIN_FUZZY_LENGTH = 5                # a 4-letter word is one edit away from too many others ('fost': post, fort, oost)
 MAX_EXPANSIONS = 4
+_NONE: frozenset[str] = frozenset()
 SIZE_ORDER = {code: n for n, (code, *_) in enumerate(SIZE_CLASSES)}
 
 
@@ -113,7 +114,7 @@ class SearchEngine:
                              [(i, d.kind, *(d.text.get(c, "") for c in COLUMNS)) for i, d in enumerate(documents)])
         self._db.execute("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(docs, 'row')")
         self._vocabulary = [term for (term,) in self._db.execute("SELECT term FROM vocabulary ORDER BY term")]
-        self._known = set(self._vocabulary)
+        self._folded_names = [fold(d.show["name"]) for d in documents]
         self._facet_codes = {name: sorted(codes, key=_natural) for name, codes in
                              ((n, {c for d in documents for c in d.facets.get(n, ())}) for n in FACETS)}
 
@@ -222,24 +223,24 @@ class SearchEngine:
 
     def _demote(self, index: int, needle: str) -> tuple[bool, bool]:
         """Former municipalities after current ones; names that start with the query before others."""
-        show = self._documents[index].show
-        return bool(show.get("former")), not fold(show["name"]).startswith(needle)
+        return bool(self._documents[index].show.get("former")), not self._folded_names[index].startswith(needle)
 
     # --- facets -------------------------------------------------------------------------------
 
     def _passes(self, index: int, filters: Mapping[str, tuple[str, ...]], *, skip: str | None = None) -> bool:
         facets = self._documents[index].facets
-        return all(name == skip or facets.get(name, set()) & set(values) for name, values in filters.items())
+        return all(name == skip or not facets.get(name, _NONE).isdisjoint(values) for name, values in filters.items())
 
     def _facets(self, hits: list[int], filters: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
         out = []
+        # which hits pass every facet but one: computed once per facet that has ticked values
+        passing = {name: [i for i in hits if self._passes(i, filters, skip=name)] for name in filters}
+        every = [i for i in hits if self._passes(i, filters)] if filters else hits
         for name in FACETS:
             counts: dict[str, int] = {}
             missing = 0
-            for i in hits:
-                if not self._passes(i, filters, skip=name):
-                    continue
-                codes = self._documents[i].facets.get(name, set())
+            for i in passing.get(name, every):
+                codes = self._documents[i].facets.get(name, _NONE)
                 missing += not codes
                 for code in codes:
                     counts[code] = counts.get(code, 0) + 1
