@@ -96,6 +96,11 @@
     if (ticket !== latest) return;
     area.replaceChildren(render(state, body));
     area.querySelector(".search-results").dataset.ready = "true";
+    const status = document.getElementById("search-status");
+    if (status) {
+      status.textContent = plural(body.cases_total, "search.cases_one", "search.cases_many")
+        + (body.pages > 1 ? ". " + t("search.page_of", {page: body.page, pages: body.pages}) : "");
+    }
   }
 
   function render(state, body) {
@@ -138,7 +143,11 @@
           if (box.checked) values.add(v.code); else values.delete(v.code);
           const filters = {...state.filters, [facet.field]: [...values]};
           if (!values.size) delete filters[facet.field];
-          go({q: state.q, filters, page: 1}, "push");
+          // the results are redrawn: put the focus back on the same box for keyboard users
+          go({q: state.q, filters, page: 1}, "push").then(() => {
+            const again = area.querySelector(`input[name="${facet.field}"][value="${CSS.escape(v.code)}"]`);
+            if (again) again.focus();
+          });
         });
         return el("li", {}, el("label", {}, box, " ", label(v), " ", el("span", {class: "count"}, "(" + v.count + ")")));
       }));

@@ -96,11 +96,15 @@ def test_search_with_a_typo_a_facet_pages_and_a_shared_url(page: object, live_se
     label = page.locator("[data-testid=facet-theme] label:has(input[value=hergebruik-herstel])").inner_text()
     assert re.fullmatch(r"Herstel en hergebruik \(\d+\)", label.strip())
     expected = int(re.search(r"\((\d+)\)", label).group(1))
-    theme.check()
+    theme.focus()
+    page.keyboard.press("Space")
     page.wait_for_function("() => new URLSearchParams(location.search).get('theme') === 'hergebruik-herstel'"
                            " && document.querySelector('.search-results[data-ready=true]')")
     total = page.get_by_test_id("cases-total")
     assert total.inner_text() == f"{expected} praktijken"
+    # the keyboard user stays on the box just ticked, and hears the new count
+    page.wait_for_function("() => document.activeElement.value === 'hergebruik-herstel'")
+    assert page.locator("#search-status").text_content().startswith(f"{expected} praktijken. Pagina 1 van")
     pages = -(-expected // 20)
     assert pages >= 3
     first_page = page.get_by_test_id("case-result").locator("h4").all_inner_texts()
@@ -127,6 +131,16 @@ def test_search_with_a_typo_a_facet_pages_and_a_shared_url(page: object, live_se
     assert page.get_by_test_id("facet-theme").locator("input[value=hergebruik-herstel]").is_checked()
     assert page.locator("#q").input_value() == "hergebruk"
     assert "theme=hergebruik-herstel" in page.get_by_test_id("lang-switch").get_attribute("href")
+
+    # clearing the filters keeps the query and goes back to every practice found
+    page.get_by_test_id("clear-filters").click()
+    page.wait_for_function("() => !location.search.includes('theme=')"
+                           " && document.querySelector('.search-results[data-ready=true]')")
+    assert _query(page.url) == {"q": ["hergebruk"]}
+    assert int(page.get_by_test_id("cases-total").inner_text().split()[0]) > expected
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('.search-results[data-ready=true] [aria-current=page]')"
+                           "?.textContent === '3'")
 
     # back steps to page 2, back again to page 1
     page.go_back()
