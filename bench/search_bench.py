@@ -20,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from api.search import SearchEngine, SearchRequest  # noqa: E402
-from kg.store import GraphStore  # noqa: E402
+from api.search import SearchEngine, SearchRequest
+from kg.store import GraphStore
 
 # the searches a newcomer tried (issue 14), plus a facet, a late page and a three-word query
 EXAMPLES: list[tuple[str, dict[str, list[str]], int]] = [

@@ -120,7 +120,7 @@ class SearchEngine:
 
     @classmethod
     def from_store(cls, store: GraphStore) -> SearchEngine:
-        """The index of everything the store holds now (about 0.2 s for the full graph)."""
+        """The index of everything the store holds now (about 1.3 s for the full graph, mostly SPARQL)."""
         documents, labels = read_documents(store)
         return cls(documents, labels, generation=store.generation)
 

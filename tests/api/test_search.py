@@ -15,8 +15,15 @@ import pytest
 import yaml
 
 from api.routes.browse import BrowseCache
-from api.search import FACETS, InvalidFilter, PageOutOfRange, SearchEngine, SearchRequest, fold, size_class
-from kg import queries
+from api.search import (
+    FACETS,
+    InvalidFilter,
+    PageOutOfRange,
+    SearchEngine,
+    SearchRequest,
+    fold,
+    size_class,
+)
 from kg.store import GraphStore
 
 REPO = Path(__file__).resolve().parents[2]
