@@ -30,6 +30,7 @@
   const input = form.querySelector("#q");
   const FACETS = ["theme", "instrument", "province", "size", "pentagon", "year", "status", "lead_type"];
   const OPEN_FACETS = new Set(["theme", "instrument", "province", "size"]);   // the rest start folded
+  const narrow = window.matchMedia("(max-width: 40rem)");   // on a phone every facet starts folded
   const PER_PAGE = 20;
   const LIMIT = 25;
   const lang = document.documentElement.lang === "en" ? "en" : "nl";
@@ -152,7 +153,7 @@
         return el("li", {}, el("label", {}, box, " ", label(v), " ", el("span", {class: "count"}, "(" + v.count + ")")));
       }));
       const details = el("details", {class: "facet", "data-testid": "facet-" + facet.field,
-                                     open: OPEN_FACETS.has(facet.field) || chosen.size > 0},
+                                     open: (OPEN_FACETS.has(facet.field) && !narrow.matches) || chosen.size > 0},
         el("summary", {}, t("search.facet." + facet.field), chosen.size ? el("span", {class: "count"}, " (" + chosen.size + ")") : null),
         el("fieldset", {}, el("legend", {class: "visually-hidden"}, t("search.facet." + facet.field)), list));
       if (facet.missing) {
