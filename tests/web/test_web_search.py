@@ -172,3 +172,18 @@ def test_search_on_a_phone_keeps_facets_and_pager_in_the_width(phone_page: objec
     assert phone_page.locator("details.facet[open]").count() == 0
     phone_page.evaluate("window.scrollTo(0, document.getElementById('results-heading').offsetTop)")
     phone_page.screenshot(path=artifacts / "home-search-phone.png", full_page=False)
+
+
+def test_every_search_label_exists_in_dutch_and_english() -> None:
+    import json
+
+    from api.search import FACETS
+
+    static = Path(__file__).resolve().parents[2] / "api" / "static"
+    labels = json.loads((static / "i18n.json").read_text(encoding="utf-8"))
+    # every quoted label name in home.js (passed to t() directly or through plural())
+    used = {key for key in re.findall(r'"((?:search|home|gov|map|cop)\.[a-z_.0-9-]+)"',
+                                      (static / "home.js").read_text(encoding="utf-8")) if not key.endswith(".")}
+    used |= {f"search.facet.{name}" for name in FACETS}
+    assert {"search.cases_one", "search.corrected", "search.page_of"} <= used
+    assert {key for key in used if not (labels.get(key, {}).get("nl") and labels.get(key, {}).get("en"))} == set()
