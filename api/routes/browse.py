@@ -2,12 +2,12 @@
 
 Every query lives in ``kg/queries/browse_*.rq``; this module only shapes rows into documents.
 The pages render the same documents server-side (``pages.py``), so a page and its JSON never drift.
+Search itself (index, ranking, facets) lives in ``api/search/``; the route only reads parameters.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +20,7 @@ from kg.build_concepts import CONCEPT_KEY
 from kg.store import GraphStore
 
 from ..errors import ApiError
+from ..search import FACETS, InvalidFilter, PageOutOfRange, SearchEngine, SearchRequest
 from ..services import get_services, get_store
 
 router = APIRouter(prefix="/api/v1/browse", tags=["browse"])
@@ -32,22 +33,12 @@ SCHEMES = {slug: CONCEPT_KEY[slug] for slug in ("thema", "instrument", "drempel"
                                                 "bestuurstype", "cop", "vijfhoek")}   # the ones the pages show
 
 
-def fold(text: str | None) -> str:
-    """Lower-case text without accents, so 'Ieper' finds 'ieper' and 'Zelé' finds 'Zele'.
-
-    >>> fold("Sint-Genesius-Rode Élan")
-    'sint-genesius-rode elan'
-    """
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def _pair(nl: str | None, en: str | None) -> dict[str, str | None]:
     return {"nl": nl, "en": en or nl}
 
 
 def cached(request: Request, key: str, compute: Any) -> Any:
-    """A document that depends only on the graph, computed once per store generation."""
+    """A document that depends only on the graph, computed once per store generation (api/services.py)."""
     return get_services(request).cached(f"browse.{key}", compute)
 
 
@@ -62,36 +53,28 @@ def page_path(iri: str | None, base_iri: str) -> str | None:
 # --- search ---------------------------------------------------------------------------------------
 
 def search_index(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
-    """Everything the search box can find, each item with the folded text it is matched against."""
+    """Every government (for the participant pickers of the intake and planner pages)."""
     governments = [{"kind": "government", "iri": r["gov"], "id": r["id"], "name": r["name"] or r["id"],
                     "type": r["type"], "type_label": _pair(r["type_nl"], r["type_en"]),
-                    "province": r["province_name"], "municipality": r["municipality"], "former": r["former"],
-                    "_text": fold(f"{r['name']} {r['id']}")}
+                    "province": r["province_name"], "municipality": r["municipality"], "former": r["former"]}
                    for r in queries.select(store, "browse_search_governments")]
-    cases = [{"kind": "case", "iri": r["case"], "id": r["id"], "name": r["title"] or r["id"], "year": r["year"],
-              "leads": r["leads"], "_text": fold(f"{r['title']} {r['id']} {r['leads'] or ''}")}
-             for r in queries.select(store, "browse_search_cases")]
-    titles = {c["id"]: c["name"] for c in cases}
-    organisations = [{"kind": "organisation", "iri": r["org"], "id": r["id"], "name": r["name"] or r["id"],
-                      "kind_label": _pair(r["kind_nl"], r["kind_en"]), "description": r["description"],
-                      "cases": [{"id": cid, "title": titles.get(cid, cid)} for cid in (r["case_ids"] or "").split()],
-                      "_text": fold(f"{r['name']} {r['id']}")}
-                     for r in queries.select(store, "browse_search_organisations")]
-    return {"governments": governments, "cases": cases, "organisations": organisations}
+    return {"governments": governments}
 
 
-def search(index: dict[str, list[dict[str, Any]]], q: str, *, limit: int = 20) -> dict[str, Any]:
-    """Items of ``index`` whose name contains every word of ``q``; names that start with ``q`` come first."""
-    words = fold(q).split()
-    needle = fold(q).strip()
-    result: dict[str, Any] = {"query": q}
-    for key, items in index.items():
-        hits = [item for item in items if all(w in item["_text"] for w in words)]
-        # current governments before former ones, then prefix matches, then shorter names
-        hits.sort(key=lambda it: (bool(it.get("former")), not fold(it["name"]).startswith(needle), len(it["name"])))
-        result[key] = [{k: v for k, v in it.items() if not k.startswith("_")} for it in hits[:limit]]
-        result[f"{key}_total"] = len(hits)
-    return result
+def search_engine(request: Request) -> SearchEngine:
+    """The search index of the request's store generation (built on first use, rebuilt when it changes)."""
+    store = get_store(request)
+    return cached(request, "search-engine", lambda: SearchEngine.from_store(store))
+
+
+def search(request: Request, q: str, *, limit: int = 20) -> dict[str, Any]:
+    """The first page of results for ``q`` without filters (the home page renders it server-side)."""
+    return search_engine(request).search(SearchRequest(q=q, limit=limit, per_page=limit))
+
+
+def governments_index(request: Request) -> dict[str, list[dict[str, Any]]]:
+    store = get_store(request)
+    return cached(request, "search", lambda: search_index(store))
 
 
 # --- government -----------------------------------------------------------------------------------
@@ -243,22 +226,39 @@ def survey(store: GraphStore) -> dict[str, Any]:
 
 # --- routes ---------------------------------------------------------------------------------------
 
-def search_index_for(request: Request) -> dict[str, list[dict[str, Any]]]:
-    store = get_store(request)
-    return cached(request, "search", lambda: search_index(store))
+FacetParam = Annotated[list[str] | None, Query(max_length=50)]
 
 
 @router.get("/search")
 def read_search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
-                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
-    """Governments, cases and organisations whose name contains every word of ``q``."""
-    return search(search_index_for(request), q, limit=limit)
+                limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                per_page: Annotated[int | None, Query(ge=1, le=100)] = None,
+                theme: FacetParam = None, instrument: FacetParam = None, province: FacetParam = None,
+                size: FacetParam = None, pentagon: FacetParam = None, year: FacetParam = None,
+                status: FacetParam = None, lead_type: FacetParam = None) -> dict[str, Any]:
+    """Governments, organisations and a page of practices matching ``q`` (typos forgiven), with facets.
+
+    Facet parameters repeat (``theme=a&theme=b``: either), and combine (``theme=a&year=2020``: both).
+    """
+    given = {"theme": theme, "instrument": instrument, "province": province, "size": size,
+             "pentagon": pentagon, "year": year, "status": status, "lead_type": lead_type}
+    search_request = SearchRequest(q=q, filters={name: tuple(given[name]) for name in FACETS if given[name]},
+                                   page=page, per_page=per_page or limit, limit=limit)
+    try:
+        return search_engine(request).search(search_request)
+    except InvalidFilter as exc:
+        raise ApiError(str(exc), status=422, extra={"errors": [
+            {"field": exc.field, "message": f"unknown value {exc.value!r}", "valid": exc.valid}]}) from None
+    except PageOutOfRange as exc:
+        raise ApiError(str(exc), status=422, extra={"errors": [
+            {"field": "page", "message": f"at most {max(exc.pages, 1)}", "valid": [1, max(exc.pages, 1)]}]}) from None
 
 
 @router.get("/governments")
 def read_governments(request: Request) -> list[dict[str, Any]]:
     """Every government (for the participant pickers), current municipalities first."""
-    index = search_index_for(request)
+    index = governments_index(request)
     return [{k: v for k, v in g.items() if not k.startswith("_")} for g in index["governments"]]
 
 

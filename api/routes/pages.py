@@ -94,7 +94,7 @@ def _not_found(request: Request, message_key: str, ident: str) -> HTMLResponse:
 def home(request: Request, q: str | None = None) -> HTMLResponse:
     """Search over governments, cases and organisations, and the map of Flanders."""
     query = (q or "").strip()[:200]
-    results = browse.search(browse.search_index_for(request), query, limit=25) if query else None
+    results = browse.search(request, query, limit=25) if query else None
     return render(request, "page_home.html", title_key="home.title", active="home", q=query, results=results)
 
 
@@ -124,7 +124,7 @@ def _concepts(request: Request) -> dict[str, Any]:
 
 
 def _governments(request: Request) -> list[dict[str, Any]]:
-    index = browse.search_index_for(request)
+    index = browse.governments_index(request)
     return [g for g in index["governments"] if not g["former"]]
 
 

@@ -86,3 +86,26 @@ def test_a_restart_reuses_the_saved_case_vectors(build_dir: Path, tmp_path: Path
         again = client.app.state.services.current().recommender
         assert again.vectors_reused_ == len(again.kb_.cases)
         assert (again.index_.case_vectors == first.index_.case_vectors).all()
+
+
+def test_search_finds_a_curated_case_at_once(build_dir: Path, tmp_path: Path) -> None:
+    """The search index belongs to a store generation: a curation commit rebuilds it on the next search."""
+    settings = settings_for(private_build(build_dir, tmp_path / "build"), tmp_path / "var", embedding_model="hashing")
+    auth = {"Authorization": f"Bearer {create_token(settings.state_dir, 'a-coordinator')}"}
+    with TestClient(create_app(settings)) as client:
+        before = client.get("/api/v1/browse/search", params={"q": "zwerfkeibrug"}).json()
+        assert before["cases_total"] == 0 and before["unmatched"] == ["zwerfkeibrug"]
+        themed_before = client.get("/api/v1/browse/search", params={"q": "heuvelland", "theme": "stadsontwikkeling"}).json()
+
+        record = client.get("/api/v1/curation/cases/leuven-resource-hub").json()["record"]
+        record.update(id="curated-zwerfkeibrug", title_nl=f"Heuvelland bouwt een {WORDS}",
+                      summary_nl=f"Heuvelland bouwde een {WORDS} over de beek.", lead=["33039"], gov_role="lead",
+                      partners=[], partner_ids=[], themes=["stadsontwikkeling"])
+        answer = client.post("/api/v1/curation/cases", json=record, headers=auth)
+        assert answer.status_code == 201 and answer.json()["published"] is True, answer.text
+
+        # a typo in the new word, and the facet of the new theme
+        after = client.get("/api/v1/browse/search", params={"q": "zwerfkeibrg"}).json()
+        assert [c["id"] for c in after["cases"]] == ["curated-zwerfkeibrug"]
+        themed = client.get("/api/v1/browse/search", params={"q": "heuvelland", "theme": "stadsontwikkeling"}).json()
+        assert themed["cases_total"] == themed_before["cases_total"] + 1
