@@ -1,4 +1,4 @@
-"""Coordinator access: ``Authorization: Bearer <token>`` checked against the hashed tokens (api/tokens.py)."""
+"""Coordinator access: ``Authorization: Bearer <token>`` checked against the hashed tokens (state/tokens.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from .errors import ApiError
-from .tokens import verify_token
+from state.tokens import verify_token
 
 
 def require_coordinator(request: Request) -> str:

@@ -1,7 +1,7 @@
 """Curation: coordinators create, correct and retire cases and organisations; nothing of it is lost.
 
 Each change is checked (fields, codes, names, then SHACL on the rendered triples) *before* it is
-committed, in one SQLite transaction (kg/statedb.py), together with its source URL, the coordinator
+committed, in one SQLite transaction (state/db.py), together with its source URL, the coordinator
 (token name) and the time. The committed triples are exactly the validated ones.
 
 Publishing: after a commit, ``publish`` writes a new store generation (``kg.store.write_store``) from
@@ -26,6 +26,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, XSD
 
+from state.db import opened, transaction
+
 from . import queries
 from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
                              check_url, effective_sources, rebase, render, shacl_check, superseded_filter, tombstone,
@@ -33,7 +35,6 @@ from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_trip
 from .errors import KgError, StoreMissing
 from .namespaces import Iris
 from .sources import Sources, load_sources
-from .statedb import opened, transaction
 from .store import GraphStore, write_store
 
 BASE_NQ = "kringloop.nq"

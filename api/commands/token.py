@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg import statedb
+from state import db as statedb
+from state.tokens import create_token, list_tokens, revoke_token
 
 from ..config import get_settings
-from ..tokens import create_token, list_tokens, revoke_token
 from ..usage import UsageError
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kg.registry import RegistrationError, Registry, Vocabulary, plan_input
 from kg.sources import load_sources
+from state.registry import RegistrationError, Registry, Vocabulary, plan_input
 
 from ..auth import Coordinator
 from ..errors import ApiError

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import pytest
 from _state_env import env_for, private_build
 
-from api.tokens import create_token
+from state.tokens import create_token
 from kg.curation import published_version
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.store import GraphStore

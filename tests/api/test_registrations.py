@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.cli import main as cli_main
 from api.ratelimit import TokenBucket
-from api.tokens import create_token, revoke_token
+from state.tokens import create_token, revoke_token
 from kg.store import GraphStore
 
 INJECTIONS = [

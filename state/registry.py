@@ -14,15 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import KgError
-from .sources import Sources
-from .statedb import opened, transaction
+from .db import opened, transaction
+from .errors import StateError
 
 COLUMNS = "id, created_at, nis_code, profile"
 PROFILE_CODE_FIELDS = {"themes": "themes", "instruments": "instruments", "barriers": "barriers", "drivers": "drivers"}
 
 
-class RegistrationError(KgError, ValueError):
+class RegistrationError(StateError, ValueError):
     """A registration that cannot be accepted; ``field`` names the offending field."""
 
     def __init__(self, field: str, problem: str) -> None:
@@ -40,7 +39,8 @@ class Vocabulary:
     provinces: frozenset[str]
 
     @classmethod
-    def from_sources(cls, sources: Sources) -> Vocabulary:
+    def from_sources(cls, sources: Any) -> Vocabulary:
+        """From the loaded sources (``kg.sources.Sources``: concepts, municipalities, crosswalk, provinces)."""
         def codes(key: str) -> frozenset[str]:
             return frozenset(c["code"] for c in sources.concepts.get(key) or [])
 
