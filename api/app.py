@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from kg.store import GraphStore
+from kg.store import open_store
 
 from . import errors
 from .config import Settings, get_settings
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = GraphStore.open(settings.store_path, read_only=True)
+        app.state.store = open_store(store_url=settings.store_url, store_path=settings.store_path)
         for startup in app.state.startup_hooks:
             startup(app)
         try:

@@ -19,6 +19,13 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     build_dir: Path = Path("build")
     store_path: Path = Path("build/store")
+    # a triple-store server instead of the embedded store (docs/deploy.md): its SPARQL query endpoint,
+    # e.g. http://127.0.0.1:7878/query; the write endpoints and credentials are used by publishing only
+    store_url: str | None = None
+    store_update_url: str | None = None        # default: <store_url without its last segment>/update
+    store_graph_store_url: str | None = None   # Graph Store Protocol; default: .../store
+    store_user: str | None = None
+    store_password: str | None = None
     # sentence-transformers model: "use-multilingual" (bundled USE v3), "minilm" (bundled
     # all-MiniLM-L6-v2), or a local model directory; always loaded offline
     embedding_model: str = "use-multilingual"

@@ -14,7 +14,7 @@ from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Request
 
-from kg.store import GraphStore, store_generation
+from kg.store import GraphStore
 
 from .config import Settings
 
@@ -30,10 +30,10 @@ def get_store(request: Request) -> GraphStore:
     """The store at the newest published generation (reopened when a build or curation moved it)."""
     state = request.app.state
     store: GraphStore = state.store
-    if store.path is not None and store_generation(store.path) != store.generation:
+    if store.moved():
         with _REOPEN:
-            if store_generation(state.store.path) != state.store.generation:
-                state.store = GraphStore.open(store.path, read_only=True)
+            if state.store is store:
+                state.store = store.reopen()
         store = state.store
     return store
 

@@ -36,6 +36,7 @@ from .errors import KgError, StoreMissing
 from .namespaces import Iris
 from .sources import Sources, load_sources
 from .store import GraphStore, write_store
+from .store_server import ServerEndpoints, SparqlServerStore, publish_to_server
 
 BASE_NQ = "kringloop.nq"
 CHANGE_COLUMNS = "seq, kind, entity_id, action, record, triples, base_iri, source_url, agent, at, note"
@@ -122,10 +123,11 @@ def apply_curation(base_nquads: bytes, state_dir: Path | None, base_iri: str) ->
     return ox.serialize(kept, format=ox.RdfFormat.N_QUADS) + curation_quads(state_dir, base_iri)
 
 
-def published_version(store_path: Path, base_iri: str) -> int:
+def published_version(store_path: Path, base_iri: str, *, server: ServerEndpoints | None = None) -> int:
     """The curation version a published store includes (0: none, or no store)."""
     try:
-        store = GraphStore.open(Path(store_path))
+        store: GraphStore = (SparqlServerStore.connect(server.query_url) if server is not None
+                             else GraphStore.open(Path(store_path)))
     except StoreMissing:
         return 0
     try:
@@ -147,26 +149,33 @@ def _publish_lock(state_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str) -> int:
+def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
+            server: ServerEndpoints | None = None) -> int:
     """Write a new store generation with the current curation; returns the version published.
 
-    The state is read inside the lock, so whoever publishes last publishes the newest commit.
+    The generation goes to the store server when one is configured, else to the embedded store at
+    ``store_path``. The state is read inside the lock, so whoever publishes last publishes the newest commit.
     """
     base = Path(build_dir) / BASE_NQ
     if not base.is_file():
         raise StoreMissing(f"no {base}; run 'kringloop build' first")
     with _publish_lock(state_dir):
         version = curation_version(state_dir)
-        store = write_store(apply_curation(base.read_bytes(), state_dir, base_iri), Path(store_path))
-        del store
+        dataset = apply_curation(base.read_bytes(), state_dir, base_iri)
+        if server is not None:
+            publish_to_server(dataset, server)
+        else:
+            store = write_store(dataset, Path(store_path))
+            del store
     return version
 
 
-def publish_if_stale(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str) -> bool:
+def publish_if_stale(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
+                     server: ServerEndpoints | None = None) -> bool:
     """Republish when the store does not hold the committed curation (after a crash or a rebuild)."""
-    if curation_version(state_dir) == published_version(store_path, base_iri):
+    if curation_version(state_dir) == published_version(store_path, base_iri, server=server):
         return False
-    publish(state_dir=state_dir, build_dir=build_dir, store_path=store_path, base_iri=base_iri)
+    publish(state_dir=state_dir, build_dir=build_dir, store_path=store_path, base_iri=base_iri, server=server)
     return True
 
 
@@ -178,10 +187,11 @@ class Curator:
     """Checks, commits and publishes curation changes for one state dir and build."""
 
     def __init__(self, *, state_dir: Path, data_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
-                 shapes_file: Path, sources: Sources | None = None) -> None:
+                 shapes_file: Path, sources: Sources | None = None, server: ServerEndpoints | None = None) -> None:
         self.state_dir, self.data_dir, self.build_dir = Path(state_dir), Path(data_dir), Path(build_dir)
         self.store_path, self.shapes_file = Path(store_path), Path(shapes_file)
         self.iris = Iris(base_iri)
+        self.server = server   # publish to this store server instead of the embedded store
         self._lock = threading.Lock()
         self._sources = sources  # loaded from data_dir on first use unless the caller shares its copy
         self._context: tuple[tuple[int, int], Context] | None = None
@@ -326,11 +336,11 @@ class Curator:
 
     def publish(self) -> int:
         return publish(state_dir=self.state_dir, build_dir=self.build_dir, store_path=self.store_path,
-                       base_iri=self.iris.base)
+                       base_iri=self.iris.base, server=self.server)
 
     def publish_if_stale(self) -> bool:
         return publish_if_stale(state_dir=self.state_dir, build_dir=self.build_dir, store_path=self.store_path,
-                                base_iri=self.iris.base)
+                                base_iri=self.iris.base, server=self.server)
 
 
 __all__ = ["CurationConflict", "CurationError", "CurationNotFound", "Curator", "apply_curation",

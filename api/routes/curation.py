@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kg.curation import CurationConflict, CurationError, CurationNotFound, Curator
 from kg.build import ONTOLOGY_DIR
 from kg.errors import StoreMissing
-from kg.store import GraphStore
+from kg.store_server import ServerEndpoints, StoreServerError
 
 from ..auth import Coordinator
 from ..deps import get_store
@@ -117,7 +117,8 @@ def curator_for(app: FastAPI) -> Curator:
         s = state.settings
         state.curator = Curator(state_dir=s.state_dir, data_dir=s.data_dir, build_dir=s.build_dir,
                                 store_path=s.store_path, base_iri=s.base_iri, shapes_file=ONTOLOGY_DIR / "shapes.ttl",
-                                sources=getattr(state, "sources", None))
+                                sources=getattr(state, "sources", None),
+                                server=ServerEndpoints.from_settings(s) if s.store_url else None)
     return state.curator
 
 
@@ -139,9 +140,10 @@ def _run(request: Request, write: Any) -> ChangeOut:
         raise ApiError(str(exc), status=503) from None
     try:
         get_curator(request).publish()
-        get_store(request)   # this process answers from the new generation at once; others on their next request
+        # this process answers from the new generation at once; others when they next look (api/deps.py)
+        request.app.state.store = request.app.state.store.reopen()
         published = True
-    except (OSError, RuntimeError, StoreMissing) as exc:
+    except (OSError, RuntimeError, StoreMissing, StoreServerError) as exc:
         log.warning("curation change %s committed but not yet published: %s", change["seq"], type(exc).__name__)
         published = False
     return ChangeOut(**change, published=published)
@@ -217,7 +219,7 @@ def _publish_on_start(app: FastAPI) -> None:
     """After a crash between commit and publish, or a rebuild without curation, republish first."""
     try:
         if curator_for(app).publish_if_stale():
-            app.state.store = GraphStore.open(app.state.settings.store_path, read_only=True)
+            app.state.store = app.state.store.reopen()
             log.info("republished the store with the committed curation")
     except StoreMissing as exc:
         log.warning("curation not published: %s", exc)
