@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install build bench clean browser
+.PHONY: run test install build bench clean browser postgres
 
 # node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js), served under /vendor
 NPM_STAMP := node_modules/.installed
@@ -21,6 +21,10 @@ $(NPM_STAMP): package.json package-lock.json
 # the browser tests drive Debian's Chromium (never `playwright install`); apt-get needs root
 browser:
 	test -x /usr/bin/chromium || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y chromium; }
+
+# the state tests run against SQLite and a throwaway PostgreSQL cluster (initdb + pg_ctl, started by the tests)
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y postgresql; }
 
 # torch first, pinned to the local CPU build: an unpinned torch pulls a multi-GB CUDA build
 $(STAMP): pyproject.toml
@@ -35,7 +39,7 @@ build: install
 run: build
 	$(BIN)/kringloop serve --host 127.0.0.1 --port 8000
 
-test: install browser
+test: install browser postgres
 	$(BIN)/python -m pytest
 
 # the benchmarks print their numbers (bench/README.md says what each measures); loopback only, bounded

@@ -41,7 +41,14 @@ class Settings(BaseSettings):
     # registrations, curation and coordinator tokens (SQLite); per-client limits by endpoint name as
     # [requests per second, burst], e.g. {"sparql": [50, 100]} (docs/operations.md)
     state_dir: Path = Path("var")
+    # the same state in PostgreSQL (postgresql://user:password@host:port/db), shared by app replicas
+    state_url: str | None = None
     rate_limits: dict[str, tuple[float, int]] = {}
+
+    @property
+    def state_location(self) -> Path | str:
+        """Where registrations, curation and tokens live: the PostgreSQL URL when set, else state_dir."""
+        return self.state_url or self.state_dir
 
 
 @lru_cache

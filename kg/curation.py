@@ -13,11 +13,8 @@ differs from the database republishes first (``publish_if_stale``).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, XSD
 
-from state.db import opened, transaction
+from state.db import exists, opened, publish_lock, transaction
 
 from . import queries
 from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
@@ -64,7 +61,7 @@ def _iri(iris: Iris, kind: str, entity_id: str) -> str:
 
 def _entities(state_dir: Path) -> list[dict[str, Any]]:
     """The latest change of every curated entity."""
-    if not (Path(state_dir) / "kringloop.sqlite").exists():
+    if not exists(state_dir):
         return []
     with opened(state_dir) as conn:
         rows = conn.execute(f"SELECT {', '.join('c.' + c for c in CHANGE_COLUMNS.split(', '))}, e.retired "
@@ -74,7 +71,7 @@ def _entities(state_dir: Path) -> list[dict[str, Any]]:
 
 
 def _changes(state_dir: Path, *, kind: str | None = None, entity_id: str | None = None) -> list[dict[str, Any]]:
-    if not (Path(state_dir) / "kringloop.sqlite").exists():
+    if not exists(state_dir):
         return []
     where, args = ("WHERE kind = ? AND entity_id = ?", [kind, entity_id]) if kind else ("", [])
     with opened(state_dir) as conn:
@@ -137,18 +134,6 @@ def published_version(store_path: Path, base_iri: str, *, server: ServerEndpoint
     return max((int(r["version"]) for r in rows), default=0)
 
 
-@contextmanager
-def _publish_lock(state_dir: Path) -> Iterator[None]:
-    """One publisher at a time, across processes; the loser then publishes the newer state."""
-    Path(state_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(state_dir) / "publish.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
             server: ServerEndpoints | None = None) -> int:
     """Write a new store generation with the current curation; returns the version published.
@@ -159,7 +144,7 @@ def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str
     base = Path(build_dir) / BASE_NQ
     if not base.is_file():
         raise StoreMissing(f"no {base}; run 'kringloop build' first")
-    with _publish_lock(state_dir):
+    with publish_lock(state_dir):   # one publisher at a time, across processes and replicas
         version = curation_version(state_dir)
         dataset = apply_curation(base.read_bytes(), state_dir, base_iri)
         if server is not None:
@@ -188,7 +173,8 @@ class Curator:
 
     def __init__(self, *, state_dir: Path, data_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
                  shapes_file: Path, sources: Sources | None = None, server: ServerEndpoints | None = None) -> None:
-        self.state_dir, self.data_dir, self.build_dir = Path(state_dir), Path(data_dir), Path(build_dir)
+        # the state location: a folder (SQLite) or a postgresql:// URL (state/db.py), never made a Path
+        self.state_dir, self.data_dir, self.build_dir = state_dir, Path(data_dir), Path(build_dir)
         self.store_path, self.shapes_file = Path(store_path), Path(shapes_file)
         self.iris = Iris(base_iri)
         self.server = server   # publish to this store server instead of the embedded store
@@ -324,10 +310,10 @@ class Curator:
                 raise CurationConflict(f"{kind} {entity_id!r} changed meanwhile; reload and retry")
             cursor = conn.execute(
                 "INSERT INTO curation_changes (kind, entity_id, action, record, triples, base_iri, source_url, agent, at, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 (kind, entity_id, action, None if record is None else json.dumps(record, ensure_ascii=False),
                  ntriples, self.iris.base, source_url, agent, at, note))
-            seq = cursor.lastrowid
+            seq = cursor.fetchone()[0]
             conn.execute("INSERT INTO curation_entities (kind, entity_id, seq, retired) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT (kind, entity_id) DO UPDATE SET seq = excluded.seq, retired = excluded.retired",
                          (kind, entity_id, seq, int(action == "retire")))

@@ -68,3 +68,12 @@ def oxigraph_url(built_graph: BuildReport, tmp_path_factory: pytest.TempPathFact
         publish_to_server((Path(built_graph.store_path).parent / "kringloop.nq").read_bytes(),
                           ServerEndpoints(query_url=url, update_url=f"{root}/update", graph_store_url=f"{root}/store"))
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster (started here on a free port); tests take databases with ``new_database``."""
+    from fixtures.postgres import postgres_cluster
+
+    with postgres_cluster() as url:
+        yield url

@@ -60,7 +60,7 @@ def run_build(args: argparse.Namespace) -> int:
         return 0
     try:
         report = kg_build.build(args.data, args.out, base_iri=base, validate=not args.no_validate,
-                                state_dir=get_settings().state_dir)
+                                state_dir=get_settings().state_location)
     except ValidationFailed as exc:
         print(exc.report, file=sys.stderr)
         raise UsageError(str(exc)) from None
@@ -80,7 +80,7 @@ def publish_build(out: Path) -> None:
     settings = get_settings()
     server = ServerEndpoints.from_settings(settings)
     try:   # the same composition and lock as a curation commit's publishing
-        version = publish(state_dir=settings.state_dir, build_dir=out, store_path=out / "store",
+        version = publish(state_dir=settings.state_location, build_dir=out, store_path=out / "store",
                           base_iri=settings.base_iri, server=server)
     except KgError as exc:
         raise UsageError(f"publishing to {settings.store_url} failed: {exc}") from None

@@ -115,7 +115,7 @@ def curator_for(app: FastAPI) -> Curator:
     state = app.state
     if getattr(state, "curator", None) is None:
         s = state.settings
-        state.curator = Curator(state_dir=s.state_dir, data_dir=s.data_dir, build_dir=s.build_dir,
+        state.curator = Curator(state_dir=s.state_location, data_dir=s.data_dir, build_dir=s.build_dir,
                                 store_path=s.store_path, base_iri=s.base_iri, shapes_file=ONTOLOGY_DIR / "shapes.ttl",
                                 sources=getattr(state, "sources", None),
                                 server=ServerEndpoints.from_settings(s) if s.store_url else None)

@@ -88,7 +88,7 @@ def get_vocabulary(request: Request) -> Vocabulary:
 
 
 def get_registry(request: Request) -> Registry:
-    return Registry(request.app.state.settings.state_dir)
+    return Registry(request.app.state.settings.state_location)
 
 
 @router.post("", status_code=201, response_model=RegistrationCreated, dependencies=[rate_limit("registrations")],
