@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install build bench clean browser pango
+.PHONY: run test install build bench clean browser pango postgres
 
 # node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js), served under /vendor
 NPM_STAMP := node_modules/.installed
@@ -26,6 +26,10 @@ browser:
 pango:
 	test -e /usr/lib/$$(uname -m)-linux-gnu/libpangoft2-1.0.so.0 || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; }
 
+# the state tests run against SQLite and a throwaway PostgreSQL cluster (initdb + pg_ctl, started by the tests)
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y postgresql; }
+
 # torch first, pinned to the local CPU build: an unpinned torch pulls a multi-GB CUDA build
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +43,7 @@ build: install
 run: build
 	$(BIN)/kringloop serve --host 127.0.0.1 --port 8000
 
-test: install browser
+test: install browser postgres
 	$(BIN)/python -m pytest
 
 # the benchmarks print their numbers (bench/README.md says what each measures); loopback only, bounded

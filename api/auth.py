@@ -1,4 +1,4 @@
-"""Coordinator access: ``Authorization: Bearer <token>`` checked against the hashed tokens (api/tokens.py)."""
+"""Coordinator access: ``Authorization: Bearer <token>`` checked against the hashed tokens (state/tokens.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from .errors import ApiError
-from .tokens import verify_token
+from state.tokens import verify_token
 
 
 def require_coordinator(request: Request) -> str:
@@ -16,7 +16,7 @@ def require_coordinator(request: Request) -> str:
     challenge = {"WWW-Authenticate": 'Bearer realm="kringloop"'}
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError("a coordinator token is required (Authorization: Bearer <token>)", status=401, headers=challenge)
-    name = verify_token(request.app.state.settings.state_dir, token.strip())
+    name = verify_token(request.app.state.settings.state_location, token.strip())
     if name is None:
         raise ApiError("the token is unknown or revoked", status=401, headers=challenge)
     return name

@@ -19,6 +19,13 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     build_dir: Path = Path("build")
     store_path: Path = Path("build/store")
+    # a triple-store server instead of the embedded store (docs/deploy.md): its SPARQL query endpoint,
+    # e.g. http://127.0.0.1:7878/query; the write endpoints and credentials are used by publishing only
+    store_url: str | None = None
+    store_update_url: str | None = None        # default: <store_url without its last segment>/update
+    store_graph_store_url: str | None = None   # Graph Store Protocol; default: .../store
+    store_user: str | None = None
+    store_password: str | None = None
     # sentence-transformers model: "use-multilingual" (bundled USE v3), "minilm" (bundled
     # all-MiniLM-L6-v2), or a local model directory; always loaded offline
     embedding_model: str = "use-multilingual"
@@ -34,7 +41,14 @@ class Settings(BaseSettings):
     # registrations, curation and coordinator tokens (SQLite); per-client limits by endpoint name as
     # [requests per second, burst], e.g. {"sparql": [50, 100]} (docs/operations.md)
     state_dir: Path = Path("var")
+    # the same state in PostgreSQL (postgresql://user:password@host:port/db), shared by app replicas
+    state_url: str | None = None
     rate_limits: dict[str, tuple[float, int]] = {}
+
+    @property
+    def state_location(self) -> Path | str:
+        """Where registrations, curation and tokens live: the PostgreSQL URL when set, else state_dir."""
+        return self.state_url or self.state_dir
 
 
 @lru_cache

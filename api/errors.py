@@ -16,9 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kg.curation import CurationConflict, CurationNotFound
 from kg.curation_graph import CurationError
 from kg.errors import KgError, ShapesMissing, StoreMissing, UnknownQuery
-from kg.registry import RegistrationError
 from recommender.cop import CopError, CopInputError, Infeasible, PlanTimeout
 from recommender.errors import InvalidProfile, RecommenderError, UnknownGovernment
+from state.errors import StateError
+from state.registry import RegistrationError
 
 
 class ApiError(Exception):
@@ -44,8 +45,9 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (RecommenderError, 400),
     (CopInputError, 422), (Infeasible, 422), (PlanTimeout, 503),
     (CopError, 400),
+    (StateError, 400),
 )
-DOMAIN_ERRORS = (KgError, RecommenderError, CopError)
+DOMAIN_ERRORS = (KgError, RecommenderError, CopError, StateError)
 RETRY_AFTER_S = 5   # a 503 from a domain error is momentary (a store being published, a busy solver)
 
 

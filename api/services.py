@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 
-from kg.store import GraphStore, store_generation
+from kg.store import GraphStore, open_store
 from recommender import KnowledgeBase, LazyEncoder, Recommender, load_knowledge
 from recommender.cop.context import CopContext
 from recommender.vocabulary import Vocabulary
@@ -90,8 +90,8 @@ class ServiceSwitch:
         self._current: Services | None = None
 
     def _build(self) -> Services:
-        services = Services(GraphStore.open(self.settings.store_path, read_only=True), encoder=self.encoder,
-                            settings=self.settings)
+        store = open_store(store_url=self.settings.store_url, store_path=self.settings.store_path)
+        services = Services(store, encoder=self.encoder, settings=self.settings)
         for name in self.warm:   # computed before the swap, so no request waits for them
             getattr(services, name)
         return services
@@ -104,7 +104,7 @@ class ServiceSwitch:
     def current(self) -> Services:
         """The services to answer from; starts building the next generation's when one was published."""
         services = self._current if self._current is not None else self.start()
-        if store_generation(self.settings.store_path) != services.generation:
+        if services.store.moved():
             with self._lock:
                 if self._building is None or not self._building.is_alive():
                     self._building = threading.Thread(target=self._swap, name="kringloop-next-generation", daemon=True)
@@ -113,8 +113,7 @@ class ServiceSwitch:
 
     def _swap(self) -> None:
         try:
-            generation = store_generation(self.settings.store_path)
-            if self._current is None or generation != self._current.generation:
+            if self._current is None or self._current.store.moved():
                 self._current = self._build()
                 log.info("serving store generation %s", self._current.generation or "(unversioned)")
         except Exception:   # the old generation keeps serving; the next request tries again

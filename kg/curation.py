@@ -1,7 +1,7 @@
 """Curation: coordinators create, correct and retire cases and organisations; nothing of it is lost.
 
 Each change is checked (fields, codes, names, then SHACL on the rendered triples) *before* it is
-committed, in one SQLite transaction (kg/statedb.py), together with its source URL, the coordinator
+committed, in one SQLite transaction (state/db.py), together with its source URL, the coordinator
 (token name) and the time. The committed triples are exactly the validated ones.
 
 Publishing: after a commit, ``publish`` writes a new store generation (``kg.store.write_store``) from
@@ -13,11 +13,8 @@ differs from the database republishes first (``publish_if_stale``).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, ORG, OWL, XSD
 
+from state.db import exists, opened, publish_lock, transaction
+
 from . import queries
 from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_triples, check_case, check_organisation,
                              check_url, effective_sources, rebase, render, shacl_check, superseded_filter, tombstone,
@@ -33,8 +32,8 @@ from .curation_graph import (CURATION_GRAPH, Context, CurationError, change_trip
 from .errors import KgError, StoreMissing
 from .namespaces import Iris
 from .sources import Sources, load_sources
-from .statedb import opened, transaction
 from .store import GraphStore, write_store
+from .store_server import ServerEndpoints, SparqlServerStore, publish_to_server
 
 BASE_NQ = "kringloop.nq"
 CHANGE_COLUMNS = "seq, kind, entity_id, action, record, triples, base_iri, source_url, agent, at, note"
@@ -62,7 +61,7 @@ def _iri(iris: Iris, kind: str, entity_id: str) -> str:
 
 def _entities(state_dir: Path) -> list[dict[str, Any]]:
     """The latest change of every curated entity."""
-    if not (Path(state_dir) / "kringloop.sqlite").exists():
+    if not exists(state_dir):
         return []
     with opened(state_dir) as conn:
         rows = conn.execute(f"SELECT {', '.join('c.' + c for c in CHANGE_COLUMNS.split(', '))}, e.retired "
@@ -72,7 +71,7 @@ def _entities(state_dir: Path) -> list[dict[str, Any]]:
 
 
 def _changes(state_dir: Path, *, kind: str | None = None, entity_id: str | None = None) -> list[dict[str, Any]]:
-    if not (Path(state_dir) / "kringloop.sqlite").exists():
+    if not exists(state_dir):
         return []
     where, args = ("WHERE kind = ? AND entity_id = ?", [kind, entity_id]) if kind else ("", [])
     with opened(state_dir) as conn:
@@ -121,10 +120,11 @@ def apply_curation(base_nquads: bytes, state_dir: Path | None, base_iri: str) ->
     return ox.serialize(kept, format=ox.RdfFormat.N_QUADS) + curation_quads(state_dir, base_iri)
 
 
-def published_version(store_path: Path, base_iri: str) -> int:
+def published_version(store_path: Path, base_iri: str, *, server: ServerEndpoints | None = None) -> int:
     """The curation version a published store includes (0: none, or no store)."""
     try:
-        store = GraphStore.open(Path(store_path))
+        store: GraphStore = (SparqlServerStore.connect(server.query_url) if server is not None
+                             else GraphStore.open(Path(store_path)))
     except StoreMissing:
         return 0
     try:
@@ -134,38 +134,33 @@ def published_version(store_path: Path, base_iri: str) -> int:
     return max((int(r["version"]) for r in rows), default=0)
 
 
-@contextmanager
-def _publish_lock(state_dir: Path) -> Iterator[None]:
-    """One publisher at a time, across processes; the loser then publishes the newer state."""
-    Path(state_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(state_dir) / "publish.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str) -> int:
+def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
+            server: ServerEndpoints | None = None) -> int:
     """Write a new store generation with the current curation; returns the version published.
 
-    The state is read inside the lock, so whoever publishes last publishes the newest commit.
+    The generation goes to the store server when one is configured, else to the embedded store at
+    ``store_path``. The state is read inside the lock, so whoever publishes last publishes the newest commit.
     """
     base = Path(build_dir) / BASE_NQ
     if not base.is_file():
         raise StoreMissing(f"no {base}; run 'kringloop build' first")
-    with _publish_lock(state_dir):
+    with publish_lock(state_dir):   # one publisher at a time, across processes and replicas
         version = curation_version(state_dir)
-        store = write_store(apply_curation(base.read_bytes(), state_dir, base_iri), Path(store_path))
-        del store
+        dataset = apply_curation(base.read_bytes(), state_dir, base_iri)
+        if server is not None:
+            publish_to_server(dataset, server)
+        else:
+            store = write_store(dataset, Path(store_path))
+            del store
     return version
 
 
-def publish_if_stale(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str) -> bool:
+def publish_if_stale(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
+                     server: ServerEndpoints | None = None) -> bool:
     """Republish when the store does not hold the committed curation (after a crash or a rebuild)."""
-    if curation_version(state_dir) == published_version(store_path, base_iri):
+    if curation_version(state_dir) == published_version(store_path, base_iri, server=server):
         return False
-    publish(state_dir=state_dir, build_dir=build_dir, store_path=store_path, base_iri=base_iri)
+    publish(state_dir=state_dir, build_dir=build_dir, store_path=store_path, base_iri=base_iri, server=server)
     return True
 
 
@@ -177,10 +172,12 @@ class Curator:
     """Checks, commits and publishes curation changes for one state dir and build."""
 
     def __init__(self, *, state_dir: Path, data_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
-                 shapes_file: Path, sources: Sources | None = None) -> None:
-        self.state_dir, self.data_dir, self.build_dir = Path(state_dir), Path(data_dir), Path(build_dir)
+                 shapes_file: Path, sources: Sources | None = None, server: ServerEndpoints | None = None) -> None:
+        # the state location: a folder (SQLite) or a postgresql:// URL (state/db.py), never made a Path
+        self.state_dir, self.data_dir, self.build_dir = state_dir, Path(data_dir), Path(build_dir)
         self.store_path, self.shapes_file = Path(store_path), Path(shapes_file)
         self.iris = Iris(base_iri)
+        self.server = server   # publish to this store server instead of the embedded store
         self._lock = threading.Lock()
         self._sources = sources  # loaded from data_dir on first use unless the caller shares its copy
         self._context: tuple[tuple[int, int], Context] | None = None
@@ -313,10 +310,10 @@ class Curator:
                 raise CurationConflict(f"{kind} {entity_id!r} changed meanwhile; reload and retry")
             cursor = conn.execute(
                 "INSERT INTO curation_changes (kind, entity_id, action, record, triples, base_iri, source_url, agent, at, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 (kind, entity_id, action, None if record is None else json.dumps(record, ensure_ascii=False),
                  ntriples, self.iris.base, source_url, agent, at, note))
-            seq = cursor.lastrowid
+            seq = cursor.fetchone()[0]
             conn.execute("INSERT INTO curation_entities (kind, entity_id, seq, retired) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT (kind, entity_id) DO UPDATE SET seq = excluded.seq, retired = excluded.retired",
                          (kind, entity_id, seq, int(action == "retire")))
@@ -325,11 +322,11 @@ class Curator:
 
     def publish(self) -> int:
         return publish(state_dir=self.state_dir, build_dir=self.build_dir, store_path=self.store_path,
-                       base_iri=self.iris.base)
+                       base_iri=self.iris.base, server=self.server)
 
     def publish_if_stale(self) -> bool:
         return publish_if_stale(state_dir=self.state_dir, build_dir=self.build_dir, store_path=self.store_path,
-                                base_iri=self.iris.base)
+                                base_iri=self.iris.base, server=self.server)
 
 
 __all__ = ["CurationConflict", "CurationError", "CurationNotFound", "Curator", "apply_curation",

@@ -51,3 +51,29 @@ def build_dir(built_graph: BuildReport) -> Path:
 def graph_store(built_graph: BuildReport) -> GraphStore:
     """The built store, opened read-only (shared by the session's tests)."""
     return GraphStore.open(Path(built_graph.store_path))
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(built_graph: BuildReport, tmp_path_factory: pytest.TempPathFactory):
+    """An Oxigraph server (started here, on a free port) holding the built graph, published as a generation.
+
+    Its default graph is NOT the union of the named graphs: Kringloop must not depend on that.
+    """
+    from fixtures.store_servers import oxigraph_server
+    from kg.store_server import ServerEndpoints, publish_to_server
+
+    location = tmp_path_factory.mktemp("oxigraph") / "data"
+    with oxigraph_server(location, timeout_s=30) as url:
+        root = url.rsplit("/", 1)[0]
+        publish_to_server((Path(built_graph.store_path).parent / "kringloop.nq").read_bytes(),
+                          ServerEndpoints(query_url=url, update_url=f"{root}/update", graph_store_url=f"{root}/store"))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster (started here on a free port); tests take databases with ``new_database``."""
+    from fixtures.postgres import postgres_cluster
+
+    with postgres_cluster() as url:
+        yield url

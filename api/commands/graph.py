@@ -14,7 +14,9 @@ from kg import build as kg_build
 from kg.errors import KgError, SourceDataError, ValidationFailed
 from kg.sources import load_sources
 from kg.stats import class_counts, member_lists
-from kg.store import GraphStore
+from kg.store import GraphStore, open_store
+from kg.curation import publish
+from kg.store_server import ServerEndpoints, StoreServerError
 from kg.validate import validate_graph
 
 from ..usage import UsageError
@@ -28,6 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=settings.build_dir)
     p.add_argument("--if-changed", action="store_true", help="skip when inputs are unchanged since the last build")
     p.add_argument("--no-validate", action="store_true")
+    p.add_argument("--publish", action="store_true",
+                   help="also load the graph into the store server at KRINGLOOP_STORE_URL (a new generation, "
+                        "switched in one step)")
     p.set_defaults(run=run_build)
 
     p = sub.add_parser("validate", help="build the graph in memory and check it against ontology/shapes.ttl")
@@ -48,12 +53,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     base = get_settings().base_iri
-    if args.if_changed and not kg_build.needs_build(args.data, args.out, base_iri=base):
+    if args.publish and not get_settings().store_url:
+        raise UsageError("--publish needs KRINGLOOP_STORE_URL (the store server's query endpoint)")
+    if args.if_changed and not args.publish and not kg_build.needs_build(args.data, args.out, base_iri=base):
         print(f"graph in {args.out} is up to date")
         return 0
     try:
         report = kg_build.build(args.data, args.out, base_iri=base, validate=not args.no_validate,
-                                state_dir=get_settings().state_dir)
+                                state_dir=get_settings().state_location)
     except ValidationFailed as exc:
         print(exc.report, file=sys.stderr)
         raise UsageError(str(exc)) from None
@@ -63,7 +70,21 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"built {report.triples} triples ({graphs}) in {report.seconds} s; SHACL conforms: {report.conforms}")
     print(f"store: {report.store_path}")
     print_data_report(report.data)
+    if args.publish:
+        publish_build(args.out)
     return 0
+
+
+def publish_build(out: Path) -> None:
+    """Load the built dataset (with curation, as in the local store) into the store server."""
+    settings = get_settings()
+    server = ServerEndpoints.from_settings(settings)
+    try:   # the same composition and lock as a curation commit's publishing
+        version = publish(state_dir=settings.state_location, build_dir=out, store_path=out / "store",
+                          base_iri=settings.base_iri, server=server)
+    except KgError as exc:
+        raise UsageError(f"publishing to {settings.store_url} failed: {exc}") from None
+    print(f"published to {settings.store_url} (curation version {version}); the dumps stay in {out}")
 
 
 def print_data_report(data: dict) -> None:
@@ -96,8 +117,9 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def _open(path: Path) -> GraphStore:
+    """The store server when KRINGLOOP_STORE_URL is set, else the embedded store at ``path``."""
     try:
-        return GraphStore.open(path)
+        return open_store(store_url=get_settings().store_url, store_path=path)
     except KgError as exc:
         raise UsageError(str(exc)) from None
 
@@ -142,11 +164,13 @@ def run_query(args: argparse.Namespace) -> int:
         result = store.query(text)
     except SyntaxError as exc:
         raise UsageError(f"invalid SPARQL: {exc}") from None
+    except StoreServerError as exc:
+        raise UsageError(str(exc)) from None
     if isinstance(result, (bool, ox.QueryBoolean)):   # pyoxigraph answers ASK with a QueryBoolean
         print(json.dumps({"boolean": bool(result)}) if args.format == "json" else str(bool(result)).lower())
         return 0
-    if isinstance(result, ox.QueryTriples):
-        sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE) or b"")
+    if not isinstance(result, ox.QuerySolutions):   # CONSTRUCT / DESCRIBE: triples from either backend
+        sys.stdout.buffer.write(ox.serialize(list(result), format=ox.RdfFormat.TURTLE) or b"")
         return 0
     names = [v.value for v in result.variables]
     rows = [[_term(row[n]) for n in names] for row in result]

@@ -27,9 +27,10 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
-    if kg_build.needs_build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri):
+    # with a store server the replica reads everything from it: no data/ and no local store needed
+    if not settings.store_url and kg_build.needs_build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri):
         report = kg_build.build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri,
-                                state_dir=settings.state_dir)
+                                state_dir=settings.state_location)
         print(f"built {report.triples} triples in {report.seconds} s")
     if args.forwarded_allow_ips and not args.proxy_headers:
         raise UsageError("--forwarded-allow-ips needs --proxy-headers")

@@ -6,15 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg import statedb
+from state import db as statedb
+from state.tokens import create_token, list_tokens, revoke_token
 
 from ..config import get_settings
-from ..tokens import create_token, list_tokens, revoke_token
 from ..usage import UsageError
 
 
+def state_location(text: str) -> Path | str:
+    """A folder for SQLite, or a postgresql:// URL (kept as text: a Path would fold its '//')."""
+    return text if statedb.is_postgres(text) else Path(text)
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    state_dir = get_settings().state_dir
+    state_dir = get_settings().state_location
     p = sub.add_parser("token", help="coordinator tokens (stored hashed; a new token is printed once)")
     actions = p.add_subparsers(dest="action", required=True, parser_class=type(p))
     create = actions.add_parser("create", help="create a token for NAME and print it (only this once)")
@@ -26,15 +31,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     revoke.add_argument("name")
     revoke.set_defaults(run=run_revoke)
     for action in (create, listing, revoke):
-        action.add_argument("--state-dir", type=Path, default=state_dir)
+        action.add_argument("--state-dir", type=state_location, default=state_dir)
 
     p = sub.add_parser("backup", help="write a consistent copy of registrations, curation and tokens (SQLite)")
     p.add_argument("file", type=Path)
-    p.add_argument("--state-dir", type=Path, default=state_dir)
+    p.add_argument("--state-dir", type=state_location, default=state_dir)
     p.set_defaults(run=run_backup)
     p = sub.add_parser("restore", help="replace registrations, curation and tokens by a backup (stop the server first)")
     p.add_argument("file", type=Path)
-    p.add_argument("--state-dir", type=Path, default=state_dir)
+    p.add_argument("--state-dir", type=state_location, default=state_dir)
     p.set_defaults(run=run_restore)
 
 
@@ -63,11 +68,16 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    print(f"backup written to {statedb.backup(args.state_dir, args.file)}")
+    try:
+        print(f"backup written to {statedb.backup(args.state_dir, args.file)}")
+    except statedb.StateLocationError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    if statedb.is_postgres(args.state_dir):
+        raise UsageError(f"restore works on the SQLite state; for {statedb.describe(args.state_dir)} use pg_restore")
     had_state = statedb.db_path(args.state_dir).exists()
     live = statedb.restore(args.state_dir, args.file)
     kept = f"; the previous state is in {live.name}.before-restore" if had_state else ""

@@ -17,6 +17,7 @@ from kg.build import ONTOLOGY_DIR
 from kg.curation import Curator
 from kg.errors import StoreMissing
 from kg.textfields import Code, Slug, Text, Url
+from kg.store_server import ServerEndpoints, StoreServerError
 
 from ..auth import Coordinator
 from ..ratelimit import rate_limit
@@ -112,9 +113,10 @@ def curator_for(app: FastAPI) -> Curator:
     state = app.state
     if getattr(state, "curator", None) is None:
         s = state.settings
-        state.curator = Curator(state_dir=s.state_dir, data_dir=s.data_dir, build_dir=s.build_dir,
+        state.curator = Curator(state_dir=s.state_location, data_dir=s.data_dir, build_dir=s.build_dir,
                                 store_path=s.store_path, base_iri=s.base_iri, shapes_file=ONTOLOGY_DIR / "shapes.ttl",
-                                sources=getattr(state, "sources", None))
+                                sources=getattr(state, "sources", None),
+                                server=ServerEndpoints.from_settings(s) if s.store_url else None)
     return state.curator
 
 
@@ -130,7 +132,7 @@ def _run(request: Request, write: Any) -> ChangeOut:
         # this process answers from the new generation at once; others build it when they notice it
         request.app.state.services.refresh()
         published = True
-    except (OSError, RuntimeError, StoreMissing) as exc:
+    except (OSError, RuntimeError, StoreMissing, StoreServerError) as exc:
         log.warning("curation change %s committed but not yet published: %s", change["seq"], type(exc).__name__)
         published = False
     return ChangeOut(**change, published=published)

@@ -45,7 +45,7 @@ def named_graph(path: str, request: Request, format: str | None = None) -> Respo
 def ontology(request: Request, format: str | None = None) -> Response:
     """The Kringloop vocabulary: every ``kl:`` term with its definition."""
     base = _base(request)
-    terms = subjects_with_prefix(get_store(request).store, f"{base}graph/ontology", KL_DEF)
+    terms = subjects_with_prefix(get_store(request), f"{base}graph/ontology", KL_DEF)
     return _dereference(request, terms, format_override=format, title_iri=KL_DEF + "#")
 
 
@@ -60,7 +60,7 @@ def dump(name: str, request: Request) -> Response:
 
 def _dereference(request: Request, iris: list[str], *, format_override: str | None,
                  title_iri: str | None = None) -> Response:
-    store = get_store(request).store
+    store = get_store(request)   # follows a newly published generation
     fmt = negotiate(request.headers.get("accept"), LD_FORMATS, override=format_override)
     description = describe(store, iris)
     if not description:

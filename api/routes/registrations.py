@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kg.registry import RegistrationError, Registry, Vocabulary, plan_input
 from kg.sources import load_sources
+from state.registry import RegistrationError, Registry, Vocabulary, plan_input
 
 from ..auth import Coordinator
 from ..errors import ApiError
@@ -88,7 +88,7 @@ def get_vocabulary(request: Request) -> Vocabulary:
 
 
 def get_registry(request: Request) -> Registry:
-    return Registry(request.app.state.settings.state_dir)
+    return Registry(request.app.state.settings.state_location)
 
 
 @router.post("", status_code=201, response_model=RegistrationCreated, dependencies=[rate_limit("registrations")],

@@ -154,7 +154,7 @@ def _meta_graph(request: Request, graph_iri: str) -> Graph | None:
     store = getattr(request.app.state, "store", None)
     if store is None:
         return None
-    quads = list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
     if not quads:
         return None
     return Graph().parse(data=ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES), format="nt")

@@ -1,7 +1,8 @@
 """Linked Data: what the graph says about one IRI, as RDF or as a readable page.
 
-Lookups use the store's triple index directly (no SPARQL), bounded by ``limit``, so they are cheap
-enough to run in the web process.
+Lookups go through the store interface (kg/store.py: the embedded store's triple index, or one
+query per lookup on a store server), bounded by ``limit``, so they are cheap enough to run in the web
+process.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kg.store import GraphStore
 
 from ._serializers import write_triples
 
@@ -35,21 +38,14 @@ class Description:
         return bool(self.triples)
 
 
-def describe(store: ox.Store, iris: list[str], *, limit: int = 5000, incoming_limit: int = 200) -> Description:
+def describe(store: GraphStore, iris: list[str], *, limit: int = 5000, incoming_limit: int = 200) -> Description:
     """Triples with each IRI as subject (every graph, duplicates dropped), plus the blank nodes they reach."""
     seen: set[ox.Triple] = set()
     triples: list[ox.Triple] = []
     roots = [node for node in map(_named_node, iris) if node is not None]
-    pending: list[ox.NamedNode | ox.BlankNode] = list(roots)
-    visited: set[ox.NamedNode | ox.BlankNode] = set()
     truncated = False
-    while pending and not truncated:
-        subject = pending.pop(0)
-        if subject in visited:
-            continue
-        visited.add(subject)
-        for quad in store.quads_for_pattern(subject, None, None, None):
-            triple = quad.triple
+    for root in roots:
+        for triple in store.describe_quads(root, limit=limit):
             if triple in seen:
                 continue
             if len(triples) >= limit:
@@ -57,8 +53,8 @@ def describe(store: ox.Store, iris: list[str], *, limit: int = 5000, incoming_li
                 break
             seen.add(triple)
             triples.append(triple)
-            if isinstance(triple.object, ox.BlankNode):
-                pending.append(triple.object)
+        if truncated:
+            break
     incoming: list[ox.Triple] = []
     if len(roots) == 1:
         for quad in store.quads_for_pattern(None, None, roots[0], None):
@@ -77,26 +73,33 @@ def _named_node(iri: str) -> ox.NamedNode | None:
         return None
 
 
-def subjects_with_prefix(store: ox.Store, graph: str, prefix: str) -> list[str]:
+def subjects_with_prefix(store: GraphStore, graph: str, prefix: str) -> list[str]:
     """IRIs in ``graph`` that start with ``prefix`` and are the subject of something (e.g. ontology terms)."""
     found = {q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
              if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix)}
     return sorted(found)
 
 
-def label_of(store: ox.Store, term: ox.NamedNode | ox.BlankNode) -> str | None:
+def label_of(store: GraphStore, term: ox.NamedNode | ox.BlankNode) -> str | None:
     """The best label: skos:prefLabel, rdfs:label or dcterms:title, Dutch first, then English, then any."""
-    best: tuple[int, int, str] | None = None
-    for rank, prop in enumerate(LABEL_PROPERTIES):
-        for quad in store.quads_for_pattern(term, prop, None, None):
-            if not isinstance(quad.object, ox.Literal):
-                continue
-            language = quad.object.language or ""
-            order = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
-            candidate = (order, rank, quad.object.value)
-            if best is None or candidate < best:
-                best = candidate
-    return best[2] if best else None
+    if not isinstance(term, ox.NamedNode):
+        return None
+    return labels_of(store, [term]).get(term.value)
+
+
+def labels_of(store: GraphStore, terms: list[ox.NamedNode]) -> dict[str, str]:
+    """The best label of each term (as ``label_of``), looked up in one go."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for quad in store.label_quads(list(dict.fromkeys(terms)), LABEL_PROPERTIES):
+        if not isinstance(quad.object, ox.Literal):
+            continue
+        language = quad.object.language or ""
+        order = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else len(LANGUAGE_ORDER)
+        candidate = (order, LABEL_PROPERTIES.index(quad.predicate), quad.object.value)
+        key = quad.subject.value
+        if key not in best or candidate < best[key]:
+            best[key] = candidate
+    return {iri: value[2] for iri, value in best.items()}
 
 
 def to_rdf(description: Description, fmt: str, *, prefixes: dict[str, str]) -> bytes:
@@ -119,16 +122,16 @@ class HtmlRenderer:
             return "/def" + iri[len(kl_def):]
         return None
 
-    def render(self, store: ox.Store, description: Description, *, title_iri: str,
+    def render(self, store: GraphStore, description: Description, *, title_iri: str,
                prefixes: dict[str, str]) -> str:
-        labels: dict[str, str | None] = {}
+        shown = [t for triple in (*description.triples, *description.incoming)
+                 for t in (triple.subject, triple.predicate, triple.object) if isinstance(t, ox.NamedNode)]
+        labels = labels_of(store, [*shown, ox.NamedNode(title_iri)])
 
         def view(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:
             if isinstance(term, ox.NamedNode):
-                if term.value not in labels:
-                    labels[term.value] = label_of(store, term)
                 return {"kind": "iri", "iri": term.value, "href": self.local_path(term.value) or term.value,
-                        "label": labels[term.value], "short": _shorten(term.value, prefixes)}
+                        "label": labels.get(term.value), "short": _shorten(term.value, prefixes)}
             if isinstance(term, ox.BlankNode):
                 return {"kind": "bnode", "text": f"_:{term.value}"}
             if isinstance(term, ox.Literal):
@@ -145,7 +148,7 @@ class HtmlRenderer:
         subjects = [{"node": view(_node(s)), "rows": rows} for s, rows in by_subject.items()]
         incoming = [{"subject": view(t.subject), "predicate": view(t.predicate)} for t in description.incoming]
         template = self.env.get_template("ld_resource.html")
-        return template.render(iri=title_iri, label=label_of(store, ox.NamedNode(title_iri)),
+        return template.render(iri=title_iri, label=labels.get(title_iri),
                                subjects=subjects, incoming=incoming, truncated=description.truncated,
                                formats=[("Turtle", "turtle"), ("JSON-LD", "jsonld"), ("N-Triples", "ntriples")])
 

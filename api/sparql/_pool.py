@@ -39,6 +39,7 @@ class PoolConfig:
     """How the pool runs queries; built from Settings by ``SparqlConfig``."""
 
     store_path: str
+    store_url: str | None = None     # a store server's query endpoint instead of the embedded store
     workers: int = 2
     timeout_s: float = 10.0
     memory_mb: int = 2048
@@ -58,7 +59,7 @@ class _Worker:
         self.process = _CONTEXT.Process(
             target=_worker.serve, name="kringloop-sparql-worker", daemon=True,
             args=(child, config.store_path, config.memory_mb, config.default_graph_as_union,
-                  config.isolate_network, dict(config.prefixes)))
+                  config.isolate_network, dict(config.prefixes), config.store_url))
         self.process.start()
         child.close()  # only the worker holds its end, so its death reads as EOF here
         if not self.conn.poll(config.start_timeout_s):

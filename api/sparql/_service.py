@@ -10,7 +10,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XS
 
 from kg.namespaces import BESLUIT, GEO, KL, QB, SCHEMA
 
-from ._errors import QueryFailed, QueryRefused, QuerySyntaxError
+from ._errors import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout
 from ._guard import CheckedQuery, check_query
 from ._negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
 from ._pool import PoolConfig, WorkerPool
@@ -30,6 +30,7 @@ class SparqlConfig:
 
     store_path: Path
     base_iri: str
+    store_url: str | None = None
     timeout_s: float = 10.0
     max_rows: int = 10_000
     max_bytes: int = 8_000_000
@@ -46,7 +47,10 @@ class SparqlConfig:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SparqlConfig:
+        # a worker in its own network namespace could not reach a store server: with one, the guard's
+        # refusals (SERVICE, LOAD, remote FROM) are the wall, and the server sits on a private network
         return cls(store_path=Path(settings.store_path), base_iri=settings.base_iri,
+                   store_url=settings.store_url, isolate_network=not settings.store_url,
                    timeout_s=settings.sparql_timeout_s, max_rows=settings.sparql_max_rows,
                    max_bytes=settings.sparql_max_bytes, per_client=settings.sparql_per_client,
                    max_query_length=settings.sparql_max_query_length, workers=settings.sparql_workers,
@@ -57,7 +61,7 @@ class SparqlConfig:
         return replace(self, **changes)
 
     def pool_config(self) -> PoolConfig:
-        return PoolConfig(store_path=str(self.store_path), workers=self.workers, timeout_s=self.timeout_s,
+        return PoolConfig(store_path=str(self.store_path), store_url=self.store_url, workers=self.workers, timeout_s=self.timeout_s,
                           memory_mb=self.worker_memory_mb, max_concurrent=self.max_concurrent,
                           default_graph_as_union=self.default_graph_as_union,
                           isolate_network=self.isolate_network, prefixes=self.prefixes, per_client=self.per_client)
@@ -141,6 +145,8 @@ class SparqlService:
             return SparqlResult(body=body, format=used, truncated=truncated, rows=rows)
         if kind in ("refused", "unsupported"):
             raise QueryRefused(reply[1])
+        if kind == "timeout":
+            raise QueryTimeout(reply[1], retry_after_s=1)
         if kind == "syntax":
             raise QuerySyntaxError(reply[1])
         raise QueryFailed(reply[1])

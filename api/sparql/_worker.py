@@ -1,5 +1,8 @@
 """A query worker: a child process that opens the store read-only and answers one query at a time.
 
+The store is whichever backend the settings choose (kg/store.py): the embedded store on disk, or a
+store server's query endpoint. The checks, limits and serialisation here are the same for both.
+
 Oxigraph cannot be interrupted in-process and aborts the whole process when an allocation fails
 (../shared/research/sparql/REPORT.md §3), so queries never run in the web process: the parent
 kills a worker at the deadline, and a worker that hits its address-space limit dies alone.
@@ -29,7 +32,9 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg import queries
-from kg.store import store_generation
+from kg.errors import StoreMissing
+from kg.store import GraphStore, open_store
+from kg.store_server import StoreServerError, StoreServerTimeout
 
 from ._guard import unescape_codepoints
 from ._serializers import GRAPH_RDF_FORMATS, write_boolean, write_solutions, write_triples
@@ -42,15 +47,14 @@ _CLONE_NEWNET = 0x40000000
 
 
 def serve(conn: Connection, store_path: str, memory_mb: int, default_graph_as_union: bool,
-          isolate_network: bool, prefixes: dict[str, str]) -> None:
+          isolate_network: bool, prefixes: dict[str, str], store_url: str | None = None) -> None:
     """Entry point of a worker process; returns when the parent sends None or goes away."""
     network_isolated = _leave_network() if isolate_network else False
     _limit_memory(memory_mb)
-    generation = store_generation(Path(store_path))
-    store = _open(store_path)
-    graphs = {g.value: _count(store, g) for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    store = open_store(store_url=store_url, store_path=Path(store_path))
+    graphs = store.graph_sizes()
     local_graphs = frozenset(graphs)
-    conn.send(("ready", {"graphs": graphs, "default_graph_triples": _count(store, ox.DefaultGraph()),
+    conn.send(("ready", {"graphs": graphs, "default_graph_triples": store.default_graph_size(),
                          "network_isolated": network_isolated, "pid": os.getpid()}))
     while True:
         try:
@@ -59,36 +63,35 @@ def serve(conn: Connection, store_path: str, memory_mb: int, default_graph_as_un
             return
         if request is None:
             return
-        if store_generation(Path(store_path)) != generation:
-            # a new store was published (rebuild or curation commit): answer from it from now on
-            generation = store_generation(Path(store_path))
-            del store
-            store = _open(store_path)
-            local_graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        try:
+            if store.moved():
+                # a new store was published (rebuild or curation commit): answer from it from now on
+                fresh = store.reopen()
+                store.close()
+                store = fresh
+                local_graphs = frozenset(store.named_graphs())
+        except (StoreMissing, StoreServerError) as exc:
+            conn.send(("error", f"the graph store cannot be reached: {exc}"))
+            continue
         conn.send(answer(store, request, local_graphs=local_graphs,
                          default_graph_as_union=default_graph_as_union, prefixes=prefixes))
 
 
-def _open(store_path: str) -> ox.Store:
-    """Open the generation the path points at now (resolved, so a later swap never mixes files)."""
-    return ox.Store.read_only(os.path.realpath(store_path))
-
-
-def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[str],
+def answer(store: GraphStore, request: dict[str, Any], *, local_graphs: frozenset[str],
            default_graph_as_union: bool, prefixes: dict[str, str]) -> tuple:
     """Run one checked query and serialise at most ``max_rows`` rows (or triples)."""
     text: str = request["query"]
     refusal = rdflib_verdict(text, local_graphs)
     if refusal:
         return ("refused", refusal)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"union_default_graph": False}
     if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
         # SPARQL Protocol §2.1.4: protocol graphs replace the query's FROM / FROM NAMED entirely
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
     elif default_graph_as_union and not request.get("has_dataset_clause"):
         # with a FROM clause the union flag would override it, so it is set only without one
-        kwargs["use_default_graph_as_union"] = True
+        kwargs["union_default_graph"] = True
     fmt: str = request["format"]
     max_rows: int = request["max_rows"]
     max_bytes: int = request.get("max_bytes") or DEFAULT_MAX_BYTES
@@ -107,6 +110,10 @@ def answer(store: ox.Store, request: dict[str, Any], *, local_graphs: frozenset[
         return ("ok", write_triples(triples, fmt, prefixes=prefixes), fmt, truncated, len(triples))
     except SyntaxError as exc:
         return ("syntax", f"syntax error: {exc}")
+    except StoreServerTimeout as exc:
+        return ("timeout", str(exc))
+    except (StoreServerError, StoreMissing) as exc:
+        return ("error", f"the query could not be evaluated: {exc}")
     except RuntimeError as exc:
         if "not supported" in str(exc):
             return ("unsupported", f"the query uses something this endpoint does not support: {exc}")
@@ -205,10 +212,6 @@ def _take(iterator: Any, limit: int, convert: Any, max_bytes: int = DEFAULT_MAX_
             return taken, True
         taken.append(convert(item))
     return taken, False
-
-
-def _count(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -23,7 +23,8 @@ import pyoxigraph as ox
 import pytest
 from _state_env import env_for, private_build
 
-from api.tokens import create_token
+from state import db as statedb
+from state.tokens import create_token
 from kg.curation import published_version
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.store import GraphStore
@@ -143,11 +144,19 @@ def _all_registrations(client: httpx.Client) -> list[dict]:
             return out
 
 
-def test_acknowledged_writes_survive_sigkill_and_nothing_is_partial(build_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_acknowledged_writes_survive_sigkill_and_nothing_is_partial(backend: str, build_dir: Path, tmp_path: Path,
+                                                                    request: pytest.FixtureRequest) -> None:
     build = private_build(build_dir, tmp_path / "build")
     state = tmp_path / "var"
-    auth = {"Authorization": f"Bearer {create_token(state, 'crash-test')}"}
-    server = Server(env_for(build, state))
+    env = env_for(build, state)
+    location: Path | str = state
+    if backend == "postgresql":
+        from fixtures.postgres import new_database
+
+        location = env["KRINGLOOP_STATE_URL"] = new_database(request.getfixturevalue("postgres_server"))
+    auth = {"Authorization": f"Bearer {create_token(location, 'crash-test')}"}
+    server = Server(env)
     rng = random.Random(7)
     acked: dict[str, tuple[str, dict]] = {}
     sent: dict[str, dict] = {}
@@ -188,8 +197,10 @@ def test_acknowledged_writes_survive_sigkill_and_nothing_is_partial(build_dir: P
             titles_sent |= writers.titles_sent
             unanswered += writers.unanswered
 
-            with sqlite3.connect(state / "kringloop.sqlite") as db:  # recovery happens on open
-                assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            if backend == "sqlite":
+                with sqlite3.connect(state / "kringloop.sqlite") as db:  # recovery happens on open
+                    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            with statedb.opened(location) as db:
                 assert db.execute("SELECT count(*) FROM registrations r WHERE n_groups != "
                                   "(SELECT count(*) FROM registration_groups g WHERE g.registration_id = r.id)"
                                   ).fetchone()[0] == 0

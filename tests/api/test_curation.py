@@ -14,7 +14,7 @@ import pytest
 from _state_env import DATA_DIR, lean_app, private_build, settings_for
 from fastapi.testclient import TestClient
 
-from api.tokens import create_token
+from state.tokens import create_token
 from kg.build import build
 from kg.curation import Curator, CurationError, curation_quads, curation_version, published_version
 from kg.namespaces import DEFAULT_BASE_IRI

@@ -13,7 +13,7 @@ from _state_env import private_build, settings_for
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.tokens import create_token
+from state.tokens import create_token
 
 WORDS = "zwerfkeibrug uit gerecupereerde kasseien"   # a need no case in data/ answers
 

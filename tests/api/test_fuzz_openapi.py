@@ -17,7 +17,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from api.app import create_app
-from api.tokens import create_token
+from state.tokens import create_token
 
 EXAMPLES_PER_OPERATION = 12
 

@@ -1,9 +1,12 @@
-"""Registrations (API.md): public POST, coordinator-only GET, codes checked, private, size- and rate-limited."""
+"""Registrations (API.md): public POST, coordinator-only GET, codes checked, private, size- and rate-limited.
+
+Every test that uses ``env`` runs twice: state in SQLite (a folder) and in PostgreSQL (a throwaway
+cluster started by the ``postgres_server`` fixture).
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,8 @@ from fastapi.testclient import TestClient
 
 from api.cli import main as cli_main
 from api.ratelimit import TokenBucket
-from api.tokens import create_token, revoke_token
+from state import db as statedb
+from state.tokens import create_token, revoke_token
 from kg.store import GraphStore
 
 INJECTIONS = [
@@ -32,12 +36,19 @@ FULL = {"nis_code": "24062",
         "groups": ["cop-monitoring", "cop-circulair-aankopen"]}
 
 
-@pytest.fixture(scope="module")
-def env(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def env(request: pytest.FixtureRequest, build_dir: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
     root = tmp_path_factory.mktemp("registrations")
-    settings = settings_for(private_build(build_dir, root / "build"), root / "var")
+    extra = {}
+    if request.param == "postgresql":
+        from fixtures.postgres import new_database
+
+        extra["state_url"] = new_database(request.getfixturevalue("postgres_server"))
+    settings = settings_for(private_build(build_dir, root / "build"), root / "var", **extra)
     with TestClient(lean_app(settings)) as client:
-        token = create_token(settings.state_dir, "coordinator-test")
+        token = create_token(settings.state_location, "coordinator-test")
+        client.state_location = settings.state_location
         yield client, {"Authorization": f"Bearer {token}"}, root
 
 
@@ -63,9 +74,9 @@ def test_reading_needs_a_valid_unrevoked_token(env) -> None:
         assert answer.status_code == 401, headers
         assert answer.json()["ok"] is False and "token" in answer.json()["error"]
         assert answer.headers["www-authenticate"].startswith("Bearer")
-    other = create_token(root / "var", "leaves-soon")
+    other = create_token(client.state_location, "leaves-soon")
     assert client.get("/api/v1/registrations", headers={"Authorization": f"Bearer {other}"}).status_code == 200
-    revoke_token(root / "var", "leaves-soon")
+    revoke_token(client.state_location, "leaves-soon")
     assert client.get("/api/v1/registrations", headers={"Authorization": f"Bearer {other}"}).status_code == 401
 
 
@@ -132,7 +143,7 @@ def test_injection_attempts_are_stored_verbatim_and_stay_private(env, text: str)
     assert answer.status_code == 201
     stored = client.get(f"/api/v1/registrations/{answer.json()['id']}", headers=auth).json()
     assert stored["profile"]["name"] == text and stored["profile"]["description"] == text
-    with sqlite3.connect(root / "var" / "kringloop.sqlite") as db:  # the table the first string tries to drop
+    with statedb.opened(client.state_location) as db:  # the table the first string tries to drop
         assert db.execute("SELECT count(*) FROM registrations").fetchone()[0] >= 1
 
 
@@ -202,6 +213,11 @@ def test_token_command_prints_the_token_once_and_stores_only_a_hash(tmp_path: Pa
 
 def test_backup_and_restore_keep_every_registration(env, tmp_path: Path) -> None:
     client, auth, root = env
+    if statedb.is_postgres(client.state_location):   # PostgreSQL has its own tools: the command says so
+        assert cli_main(["backup", str(tmp_path / "state.sqlite"), "--state-dir", client.state_location]) == 2
+        assert cli_main(["restore", str(tmp_path / "state.sqlite"), "--state-dir", client.state_location]) == 2
+        assert not (tmp_path / "state.sqlite").exists()
+        return
     before = client.get("/api/v1/registrations", headers=auth, params={"limit": 1000}).json()
     assert cli_main(["backup", str(tmp_path / "state.sqlite"), "--state-dir", str(root / "var")]) == 0
     assert cli_main(["restore", str(tmp_path / "state.sqlite"), "--state-dir", str(tmp_path / "restored")]) == 0
@@ -210,3 +226,18 @@ def test_backup_and_restore_keep_every_registration(env, tmp_path: Path) -> None
         after = other.get("/api/v1/registrations", headers=auth, params={"limit": 1000}).json()
     assert after == before
     assert cli_main(["restore", str(root / "build" / "kringloop.nq"), "--state-dir", str(tmp_path / "x")]) == 2
+
+
+def test_postgresql_state_holds_only_token_hashes(postgres_server: str) -> None:
+    from fixtures.postgres import new_database
+
+    location = new_database(postgres_server)
+    token = create_token(location, "pg-coordinator")
+    secret = token.split("_", 2)[2]
+    with statedb.opened(location) as db:
+        rows = db.execute("SELECT * FROM tokens").fetchall()
+        version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    assert len(rows) == 1 and version == statedb.MIGRATIONS[-1][0]
+    dumped = repr([dict(r) for r in rows]) + "".join(bytes(v).hex() for r in rows for v in r.values()
+                                                     if isinstance(v, (bytes, memoryview)))
+    assert secret not in dumped and secret.encode().hex() not in dumped

@@ -14,15 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import KgError
-from .sources import Sources
-from .statedb import opened, transaction
+from .db import opened, transaction
+from .errors import StateError
 
 COLUMNS = "id, created_at, nis_code, profile"
 PROFILE_CODE_FIELDS = {"themes": "themes", "instruments": "instruments", "barriers": "barriers", "drivers": "drivers"}
 
 
-class RegistrationError(KgError, ValueError):
+class RegistrationError(StateError, ValueError):
     """A registration that cannot be accepted; ``field`` names the offending field."""
 
     def __init__(self, field: str, problem: str) -> None:
@@ -40,7 +39,8 @@ class Vocabulary:
     provinces: frozenset[str]
 
     @classmethod
-    def from_sources(cls, sources: Sources) -> Vocabulary:
+    def from_sources(cls, sources: Any) -> Vocabulary:
+        """From the loaded sources (``kg.sources.Sources``: concepts, municipalities, crosswalk, provinces)."""
         def codes(key: str) -> frozenset[str]:
             return frozenset(c["code"] for c in sources.concepts.get(key) or [])
 
@@ -82,7 +82,7 @@ class Registry:
     """Registrations in the state database; each one is written in a single transaction."""
 
     def __init__(self, state_dir: Path) -> None:
-        self.state_dir = Path(state_dir)
+        self.state_dir = state_dir   # a folder (SQLite) or a postgresql:// URL (state/db.py)
 
     def add(self, registration: dict[str, Any], *, vocabulary: Vocabulary) -> dict[str, Any]:
         """Check and store a registration; returns it with its new ``id`` and ``created_at``."""
@@ -95,8 +95,8 @@ class Registry:
             conn.execute("INSERT INTO registrations (id, created_at, nis_code, profile, n_groups) VALUES (?, ?, ?, ?, ?)",
                          (record["id"], record["created_at"], record["nis_code"],
                           json.dumps(record["profile"], ensure_ascii=False), len(groups)))
-            conn.executemany("INSERT INTO registration_groups (registration_id, group_code) VALUES (?, ?)",
-                             [(record["id"], code) for code in groups])
+            conn.executemany("INSERT INTO registration_groups (registration_id, group_code, position) VALUES (?, ?, ?)",
+                             [(record["id"], code, index) for index, code in enumerate(groups)])
         return record
 
     def get(self, registration_id: str) -> dict[str, Any] | None:
@@ -123,7 +123,7 @@ class Registry:
 
 def _record(conn: Any, row: Any) -> dict[str, Any]:
     groups = [r[0] for r in conn.execute(
-        "SELECT group_code FROM registration_groups WHERE registration_id = ? ORDER BY rowid", (row["id"],))]
+        "SELECT group_code FROM registration_groups WHERE registration_id = ? ORDER BY position", (row["id"],))]
     return {"id": row["id"], "created_at": row["created_at"], "nis_code": row["nis_code"],
             "profile": json.loads(row["profile"]), "groups": groups}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.statedb import opened, transaction
+from .db import opened, transaction
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TOKEN = re.compile(r"^kl_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")

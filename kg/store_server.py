@@ -1,0 +1,305 @@
+"""The graph in a triple-store server, reached over the SPARQL 1.1 Protocol and Graph Store Protocol.
+
+Reading (``SparqlServerStore``) uses only the query endpoint (``KRINGLOOP_STORE_URL``), so a replica
+needs read-only access and nothing on disk. The default graph is never taken on trust: unless a query
+names its own dataset, every request lists the published graphs as ``default-graph-uri`` and
+``named-graph-uri``, so the answers are the same whether the server's default graph is the union of its
+named graphs (``oxigraph serve --union-default-graph``, Virtuoso) or not, and bookkeeping graphs
+(the publication record, staged graphs) never show.
+
+Publishing (``publish_to_server``) writes with the Graph Store Protocol and SPARQL Update, with the
+credentials of the write endpoints only: every named graph is first loaded under a fresh staging name,
+then one SPARQL Update request moves them all into place and records the new generation. A server
+runs one update request as one transaction (Oxigraph does), so readers see the old graphs or the new
+ones, never a half-loaded graph.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import queries
+from .errors import KgError, StoreMissing
+from .store import GraphStore, Substitutions, Term, new_generation_name
+
+PUBLICATION_GRAPH = "urn:kringloop:publication"
+STAGING_PREFIX = "urn:kringloop:staging:"
+GENERATION_CHECK_S = 1.0     # how often a reader asks the server whether a new generation was published
+RESULTS_JSON = "application/sparql-results+json"
+ACCEPT = f"{RESULTS_JSON}, application/n-triples;q=0.9, text/plain;q=0.1"
+_EMPTY = ox.Store()          # parses queries locally, so a syntax error reads the same on every backend
+
+
+class StoreServerError(KgError):
+    """The store server answered with an error, or could not be reached."""
+
+
+class StoreServerTimeout(StoreServerError, TimeoutError):
+    """The server stopped the query at its own time limit."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str | None = None
+    password: str | None = None
+
+    def header(self) -> dict[str, str]:
+        if not self.user:
+            return {}
+        token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {token}"}
+
+
+def _http(url: str, *, data: bytes | None, headers: dict[str, str], timeout_s: float,
+          method: str = "POST") -> tuple[str, bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:   # noqa: S310 - configured URL
+            return response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode("utf-8", "replace")[:500]
+        if "timeout" in body.lower() or exc.code in (408, 504):
+            raise StoreServerTimeout(f"the store server stopped the query at its time limit: {body}") from None
+        raise StoreServerError(f"the store server answered {exc.code}: {body}") from None
+    except TimeoutError:
+        raise StoreServerTimeout(f"the store server did not answer within {timeout_s:g} s") from None
+    except (urllib.error.URLError, ConnectionError, OSError) as exc:
+        raise StoreMissing(f"the store server at {url} cannot be reached ({exc})") from None
+
+
+def with_values(sparql: str, substitutions: Substitutions) -> str:
+    """The query with its bound variables as a VALUES block opening its outermost WHERE group.
+
+    Pre-binding (what the embedded store's ``substitutions`` do) is not in the protocol; a VALUES row at
+    the start of the group gives the same answers for Kringloop's named queries, which bind only
+    variables they also project and use in that group.
+    """
+    if not substitutions:
+        return sparql
+    return with_rows(sparql, list(substitutions), [list(substitutions.values())])
+
+
+def with_rows(sparql: str, variables: list[ox.Variable], rows: list[list[Term]]) -> str:
+    """The query with a VALUES block of several rows opening its outermost WHERE group."""
+    names = " ".join(f"?{v.value}" for v in variables)
+    block = f" VALUES ({names}) {{ {' '.join('(' + ' '.join(str(t) for t in row) + ')' for row in rows)} }} "
+    body = "\n".join("" if line.lstrip().startswith("#") else line for line in sparql.splitlines())
+    match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE) or re.search(r"\b(ASK|SELECT[^{]*)\{", body, re.IGNORECASE)
+    if match is None:
+        raise ValueError("cannot bind variables: the query has no WHERE group")
+    return body[: match.end()] + block + body[match.end():]
+
+
+def _parse(content_type: str, body: bytes) -> Any:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in (RESULTS_JSON, "application/json"):
+        if not body.strip():
+            raise StoreServerError("the store server sent an empty answer")
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if kind == "application/sparql-results+xml":
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+    formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+               "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+    if kind in formats:
+        return iter([q.triple for q in ox.parse(body, format=formats[kind])])
+    raise StoreServerError(f"the store server answered in an unexpected format {content_type!r}")
+
+
+class SparqlServerStore(GraphStore):
+    """A triple-store server's query endpoint, at the generation published last."""
+
+    def __init__(self, url: str, *, timeout_s: float, generation: str, graphs: list[str]) -> None:
+        self.url = url
+        self.timeout_s = timeout_s
+        self.generation = generation
+        self.graphs = graphs
+        self._checked_at = time.monotonic()
+        self._moved = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def connect(cls, url: str, *, timeout_s: float = 60.0) -> SparqlServerStore:
+        generation, graphs = _publication(url, timeout_s)
+        return cls(url, timeout_s=timeout_s, generation=generation, graphs=graphs)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def request(self, sparql: str, *, default_graphs: list[str] | None, named_graphs: list[str] | None,
+                timeout_s: float | None = None) -> Any:
+        """POST one query (the protocol's form encoding) and parse the answer."""
+        _EMPTY.query(sparql)   # raises SyntaxError here, before the server is asked
+        fields = [("query", sparql)]
+        fields += [("default-graph-uri", g) for g in default_graphs or []]
+        fields += [("named-graph-uri", g) for g in named_graphs or []]
+        content_type, body = _http(self.url, data=urllib.parse.urlencode(fields).encode("utf-8"),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+                                   timeout_s=timeout_s or self.timeout_s)
+        return _parse(content_type, body)
+
+    def query(self, sparql: str, *, substitutions: Substitutions | None = None,
+              default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
+              union_default_graph: bool = True, timeout_s: float | None = None) -> Any:
+        text = with_values(sparql, substitutions) if substitutions else sparql
+        if default_graph is not None or named_graphs is not None:
+            defaults = [g.value for g in default_graph] if default_graph is not None else self.graphs
+            named = [g.value for g in named_graphs] if named_graphs is not None else self.graphs
+            if not defaults and not named:
+                defaults = [PUBLICATION_GRAPH + "#nothing"]   # an empty dataset, as asked
+            return self.request(text, default_graphs=defaults, named_graphs=named, timeout_s=timeout_s)
+        if union_default_graph and self.graphs:
+            return self.request(text, default_graphs=self.graphs, named_graphs=self.graphs, timeout_s=timeout_s)
+        return self.request(text, default_graphs=None, named_graphs=None, timeout_s=timeout_s)
+
+    def quads_for_pattern(self, subject: Term | None, predicate: ox.NamedNode | None, obj: Term | None,
+                          graph: ox.NamedNode | None) -> Iterator[ox.Quad]:
+        if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
+            return iter(())   # a blank node cannot be named in a query; describe_quads follows them
+        bound = {ox.Variable(k): v for k, v in (("s", subject), ("p", predicate), ("o", obj), ("g", graph))
+                 if v is not None}
+        solutions = self.query(queries.load("store_quads"), substitutions=bound)
+        return (ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions)
+
+    def describe_quads(self, subject: ox.NamedNode, *, limit: int) -> list[ox.Triple]:
+        solutions = self.query(queries.load("store_describe"), substitutions={ox.Variable("root"): subject})
+        triples: list[ox.Triple] = []
+        for row in solutions:
+            triple = ox.Triple(row["s"], row["p"], row["o"])
+            if triple not in triples:
+                triples.append(triple)
+            if len(triples) > limit:
+                break
+        return triples
+
+    def label_quads(self, subjects: list[ox.NamedNode], properties: tuple[ox.NamedNode, ...]) -> list[ox.Quad]:
+        if not subjects:
+            return []
+        text = with_rows(queries.load("store_labels"), [ox.Variable("s"), ox.Variable("p")],
+                         [[s, p] for s in subjects for p in properties])
+        return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in self.query(text)]
+
+    def graph_sizes(self) -> dict[str, int]:
+        rows = self.query(queries.load("store_graph_sizes"), union_default_graph=False,
+                          named_graphs=[ox.NamedNode(g) for g in self.graphs], default_graph=[])
+        return {row["g"].value: int(row["triples"].value) for row in rows}
+
+    def named_graphs(self) -> list[str]:
+        return sorted(self.graphs)
+
+    def default_graph_size(self) -> int:
+        return 0   # every request names its graphs; the server's own default graph is never read
+
+    def moved(self) -> bool:
+        """Asks the server at most once per GENERATION_CHECK_S (each request would otherwise cost one more)."""
+        with self._lock:
+            if self._moved:
+                return True
+            now = time.monotonic()
+            if now - self._checked_at < GENERATION_CHECK_S:
+                return False
+            self._checked_at = now
+        generation, _ = _publication(self.url, self.timeout_s)
+        with self._lock:
+            self._moved = generation != self.generation
+            return self._moved
+
+    def reopen(self) -> SparqlServerStore:
+        return SparqlServerStore.connect(self.url, timeout_s=self.timeout_s)
+
+
+def _publication(url: str, timeout_s: float) -> tuple[str, list[str]]:
+    """(generation, published graphs) from the publication record; every other graph when there is none."""
+    probe = SparqlServerStore(url, timeout_s=timeout_s, generation="", graphs=[])
+    rows = list(probe.request(queries.load("store_publication"), default_graphs=None,
+                              named_graphs=[PUBLICATION_GRAPH]))
+    generation = next((r["generation"].value for r in rows if r["generation"] is not None), "")
+    graphs = sorted({r["graph"].value for r in rows if r["graph"] is not None})
+    if not generation:
+        rows = probe.request(queries.load("store_named_graphs"), default_graphs=None, named_graphs=None)
+        graphs = sorted(g for g in (r["g"].value for r in rows)
+                        if g != PUBLICATION_GRAPH and not g.startswith(STAGING_PREFIX))
+    return generation, graphs
+
+
+# ---------------------------------------------------------------------------------------------------
+# Publishing
+# ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServerEndpoints:
+    """Where a publication writes: query (to read the current record), update and Graph Store endpoints."""
+
+    query_url: str
+    update_url: str
+    graph_store_url: str
+    credentials: Credentials = Credentials()
+    timeout_s: float = 600.0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ServerEndpoints:
+        """From ``store_url`` (query), ``store_update_url`` and ``store_graph_store_url``; the write URLs
+        default to Oxigraph's layout beside the query endpoint (``/update``, ``/store``)."""
+        query_url = settings.store_url
+        if not query_url:
+            raise StoreMissing("no store server configured (KRINGLOOP_STORE_URL)")
+        root = query_url.rsplit("/", 1)[0]
+        return cls(query_url=query_url, update_url=settings.store_update_url or f"{root}/update",
+                   graph_store_url=settings.store_graph_store_url or f"{root}/store",
+                   credentials=Credentials(settings.store_user, settings.store_password))
+
+
+def publish_to_server(nquads: bytes, endpoints: ServerEndpoints) -> str:
+    """Load the dataset into the server as a new generation; returns the generation name.
+
+    Staged first (each graph under ``urn:kringloop:staging:<generation>:<n>``, invisible to readers, who
+    only ever query the published graphs), then switched in one update request.
+    """
+    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+    for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise StoreServerError("the dataset has triples outside a named graph; Kringloop publishes named graphs only")
+        by_graph[quad.graph_name.value].append(quad.triple)
+    generation = new_generation_name()
+    auth = endpoints.credentials.header()
+    _, previous = _publication(endpoints.query_url, endpoints.timeout_s)
+    staged: dict[str, str] = {}
+    for index, (graph, triples) in enumerate(sorted(by_graph.items())):
+        staging = f"{STAGING_PREFIX}{generation}:{index}"
+        target = f"{endpoints.graph_store_url}?{urllib.parse.urlencode({'graph': staging})}"
+        _http(target, data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"",
+              headers={"Content-Type": "application/n-triples", **auth}, timeout_s=endpoints.timeout_s, method="PUT")
+        staged[graph] = staging
+    _http(endpoints.update_url, data=urllib.parse.urlencode({"update": switch_update(staged, previous, generation)}).encode(),
+          headers={"Content-Type": "application/x-www-form-urlencoded", **auth}, timeout_s=endpoints.timeout_s)
+    return generation
+
+
+def switch_update(staged: dict[str, str], previous: list[str], generation: str) -> str:
+    """One SPARQL Update request: drop graphs no longer published, move each staged graph into place,
+    and rewrite the publication record. IRIs are written through ``ox.NamedNode`` (checked, escaped)."""
+    def iri(value: str) -> str:
+        return str(ox.NamedNode(value))
+
+    record = iri(PUBLICATION_GRAPH)
+    operations = [f"DROP SILENT GRAPH {iri(g)}" for g in previous if g not in staged]
+    operations += [f"MOVE SILENT GRAPH {iri(s)} TO GRAPH {iri(g)}" for g, s in staged.items()]
+    operations.append(f"DROP SILENT GRAPH {record}")
+    facts = [f"{record} <urn:kringloop:generation> {json.dumps(generation)} ."]
+    facts += [f"{record} <urn:kringloop:graph> {iri(g)} ." for g in staged]
+    operations.append(f"INSERT DATA {{ GRAPH {record} {{ {' '.join(facts)} }} }}")
+    return " ;\n".join(operations)
+
+
+__all__ = ["Credentials", "ServerEndpoints", "SparqlServerStore", "StoreServerError", "StoreServerTimeout",
+           "publish_to_server", "switch_update", "with_values"]
