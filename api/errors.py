@@ -19,7 +19,6 @@ from kg.errors import KgError, ShapesMissing, StoreMissing, UnknownQuery
 from recommender.cop import CopError, CopInputError, Infeasible, PlanTimeout
 from recommender.errors import InvalidProfile, RecommenderError, UnknownGovernment
 from state.errors import StateError
-from state.registry import RegistrationError
 
 
 class ApiError(Exception):
@@ -39,7 +38,7 @@ class ApiError(Exception):
 # domain error -> HTTP status; the first class that matches wins, so subclasses come before their bases
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (UnknownQuery, 404), (StoreMissing, 503), (ShapesMissing, 503),
-    (CurationNotFound, 404), (CurationConflict, 409), (CurationError, 422), (RegistrationError, 422),
+    (CurationNotFound, 404), (CurationConflict, 409), (CurationError, 422),
     (KgError, 400),
     (InvalidProfile, 422),      # UnknownGovernment too, but 404 when the URL names it (see status_of)
     (RecommenderError, 400),

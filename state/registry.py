@@ -1,81 +1,21 @@
 """Registrations: a government's profile and its interest in CoPs, stored privately (never in the graph).
 
-Codes are checked against ``data/concepts.yaml`` (the same schemes the graph's SKOS concepts come
-from), NIS codes against the current municipalities. The graph's SHACL shapes do not apply: a
-registration is never turned into triples, so that it cannot leak into ``/sparql`` or the dumps.
+A registration is checked before it gets here, by the one profile model and the graph's vocabulary
+(``recommender.inputs``, ``recommender.vocabulary``), like every other profile. It is never turned
+into triples, so that it cannot leak into ``/sparql`` or the dumps.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .db import opened, transaction
-from .errors import StateError
 
 COLUMNS = "id, created_at, nis_code, profile"
-PROFILE_CODE_FIELDS = {"themes": "themes", "instruments": "instruments", "barriers": "barriers", "drivers": "drivers"}
-
-
-class RegistrationError(StateError, ValueError):
-    """A registration that cannot be accepted; ``field`` names the offending field."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field, self.problem = field, problem
-        super().__init__(f"{field}: {problem}")
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The codes a registration may use, read from the sources."""
-
-    codes: dict[str, frozenset[str]]
-    municipalities: dict[str, str]   # current NIS code -> name
-    successors: dict[str, str]       # NIS code that ended on 2025-01-01 -> successor NIS code
-    provinces: frozenset[str]
-
-    @classmethod
-    def from_sources(cls, sources: Any) -> Vocabulary:
-        """From the loaded sources (``kg.sources.Sources``: concepts, municipalities, crosswalk, provinces)."""
-        def codes(key: str) -> frozenset[str]:
-            return frozenset(c["code"] for c in sources.concepts.get(key) or [])
-
-        current = {r["nis_code"]: r["name_nl"] for r in sources.municipalities}
-        successors = {r["nis_code_2019_2024"]: r["nis_code_2025"] for r in sources.crosswalk
-                      if r["nis_code_2019_2024"] not in current}
-        return cls(codes={"themes": codes("themes"), "instruments": codes("instruments"),
-                          "barriers": codes("barriers"), "drivers": codes("drivers"),
-                          "maturity": codes("maturity"), "government_type": codes("government_types"),
-                          "groups": codes("communities_of_practice")},
-                   municipalities=current, successors=successors,
-                   provinces=frozenset(r["name_nl"] for r in sources.provinces))
-
-
-def check_registration(registration: dict[str, Any], vocabulary: Vocabulary) -> None:
-    """Raise RegistrationError naming the first field whose value is not a known code."""
-    nis = registration.get("nis_code")
-    if nis is not None and nis not in vocabulary.municipalities:
-        if nis in vocabulary.successors:
-            raise RegistrationError("nis_code", f"{nis} ended on 2025-01-01; register as {vocabulary.successors[nis]}")
-        raise RegistrationError("nis_code", f"unknown NIS code {nis!r} (not a current Flemish municipality)")
-    profile = registration.get("profile") or {}
-    for key in ("maturity", "government_type"):
-        value = profile.get(key)
-        if value is not None and value not in vocabulary.codes[key]:
-            raise RegistrationError(f"profile.{key}", f"unknown code {value!r}; known: {', '.join(sorted(vocabulary.codes[key]))}")
-    if profile.get("province") is not None and profile["province"] not in vocabulary.provinces:
-        raise RegistrationError("profile.province", f"unknown province {profile['province']!r}; known: {', '.join(sorted(vocabulary.provinces))}")
-    for key, scheme in PROFILE_CODE_FIELDS.items():
-        for index, code in enumerate(profile.get(key) or []):
-            if code not in vocabulary.codes[scheme]:
-                raise RegistrationError(f"profile.{key}.{index}", f"unknown {key[:-1]} code {code!r}")
-    for index, code in enumerate(registration.get("groups") or []):
-        if code not in vocabulary.codes["groups"]:
-            raise RegistrationError(f"groups.{index}", f"unknown group code {code!r}; known: {', '.join(sorted(vocabulary.codes['groups']))}")
 
 
 class Registry:
@@ -84,9 +24,8 @@ class Registry:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir   # a folder (SQLite) or a postgresql:// URL (state/db.py)
 
-    def add(self, registration: dict[str, Any], *, vocabulary: Vocabulary) -> dict[str, Any]:
-        """Check and store a registration; returns it with its new ``id`` and ``created_at``."""
-        check_registration(registration, vocabulary)
+    def add(self, registration: dict[str, Any]) -> dict[str, Any]:
+        """Store a registration (checked by the caller against the graph); returns it with ``id`` and ``created_at``."""
         groups = list(dict.fromkeys(registration.get("groups") or []))
         record = {"id": str(uuid.uuid4()), "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                   "nis_code": registration.get("nis_code"), "profile": registration.get("profile") or {},
@@ -155,4 +94,4 @@ def plan_input(registrations: list[dict[str, Any]]) -> dict[str, Any]:
     return {"participants": participants, "groups": [{"code": code} for code in groups], "skipped": skipped}
 
 
-__all__ = ["RegistrationError", "Registry", "Vocabulary", "check_registration", "plan_input"]
+__all__ = ["Registry", "plan_input"]

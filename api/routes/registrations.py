@@ -7,32 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kg.sources import load_sources
-from state.registry import RegistrationError, Registry, Vocabulary, plan_input
+from kg.textfields import Code
+from recommender.inputs import Profile
+from recommender.profiles import municipality_iri
+from state.registry import Registry, plan_input
 
 from ..auth import Coordinator
 from ..errors import ApiError
 from ..ratelimit import rate_limit
-from kg.textfields import Code, Text
+from ..services import Services, get_services
 
 router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"])
 PRIVATE = {"Cache-Control": "no-store"}  # coordinator answers hold private data: no shared caches
-
-
-class RegistrationProfile(BaseModel):
-    """The profile object of API.md; codes from concepts.yaml."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: Text(200, min_length=1) | None = None
-    government_type: Code | None = None
-    province: Text(60, min_length=1) | None = None
-    population: int | None = Field(default=None, ge=0, le=10_000_000)
-    maturity: Code | None = None
-    themes: list[Code] = Field(default=[], max_length=30)
-    instruments: list[Code] = Field(default=[], max_length=30)
-    barriers: list[Code] = Field(default=[], max_length=30)
-    drivers: list[Code] = Field(default=[], max_length=30)
-    description: Text(5000) | None = None
 
 
 class RegistrationIn(BaseModel):
@@ -40,12 +26,12 @@ class RegistrationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     nis_code: str | None = Field(default=None, pattern=r"^[0-9]{5}$", description="5-digit NIS code of a current municipality")
-    profile: RegistrationProfile = RegistrationProfile()
+    profile: Profile = Profile()
     groups: list[Code] = Field(default=[], max_length=10, description="codes from communities_of_practice")
 
     @model_validator(mode="after")
     def _identified(self) -> RegistrationIn:
-        if self.nis_code is None and self.profile.name is None:
+        if self.nis_code is None and not (self.profile.name or "").strip():
             raise ValueError("give a nis_code or a profile.name, so coordinators know who registered")
         return self
 
@@ -73,18 +59,13 @@ class PlanInputOut(BaseModel):
     skipped: int = Field(description="registrations without a NIS code or a name")
 
 
-def _load_vocabulary(app: FastAPI) -> Vocabulary:
-    """The codes, from the sources (kept on app.state.sources, which curation reuses)."""
-    state = app.state
-    if getattr(state, "registration_vocabulary", None) is None:
-        if getattr(state, "sources", None) is None:
-            state.sources = load_sources(state.settings.data_dir)
-        state.registration_vocabulary = Vocabulary.from_sources(state.sources)
-    return state.registration_vocabulary
-
-
-def get_vocabulary(request: Request) -> Vocabulary:
-    return _load_vocabulary(request.app)
+def check_registration(body: RegistrationIn, services: Services) -> RegistrationIn:
+    """The registration with its province as the graph writes it, if every code and the NIS code are known."""
+    if body.nis_code is not None:
+        municipality_iri(services.knowledge, body.nis_code)    # a former one names its successor
+    for n, code in enumerate(body.groups):
+        services.vocabulary.code(f"groups.{n}", "groups", code)
+    return body.model_copy(update={"profile": services.vocabulary.check_profile(body.profile)})
 
 
 def get_registry(request: Request) -> Registry:
@@ -96,11 +77,10 @@ def get_registry(request: Request) -> Registry:
                         429: {"description": "too many registrations from this client"}})
 def register_government(body: RegistrationIn, request: Request, response: Response) -> RegistrationCreated:
     """Store a registration; answered only after it is durably committed."""
-    try:
-        record = get_registry(request).add(body.model_dump(exclude_unset=True, exclude_none=True),
-                                           vocabulary=get_vocabulary(request))
-    except RegistrationError as exc:
-        raise ApiError(str(exc), status=422, extra={"errors": [{"field": exc.field, "message": exc.problem}]}) from None
+    # unknown codes and NIS codes: InvalidProfile and its kin, answered 422 by api/errors.py
+    checked = check_registration(body, get_services(request))
+    record = get_registry(request).add({"nis_code": checked.nis_code, "profile": checked.profile.given(),
+                                        "groups": checked.groups})
     response.headers["Location"] = f"/api/v1/registrations/{record['id']}"
     return RegistrationCreated(id=record["id"], created_at=record["created_at"])
 
@@ -136,15 +116,5 @@ def get_registration(registration_id: Annotated[str, Path(max_length=64)], reque
     return RegistrationOut(**record)
 
 
-def _load_codes(app: FastAPI) -> None:
-    """Load the codes at start-up, so the first registration is answered as fast as the others.
-
-    The state database itself is created on the first write: an app started only to read (tests,
-    a read-only mirror) leaves no ``var/`` behind.
-    """
-    _load_vocabulary(app)
-
-
 def register(app: FastAPI) -> None:
     app.include_router(router)
-    app.state.startup_hooks.append(_load_codes)

@@ -111,7 +111,7 @@ def test_a_municipality_that_ended_in_2025_is_pointed_to_its_successor(env) -> N
     client, _, _ = env
     answer = client.post("/api/v1/registrations", json={"nis_code": "11007"})  # Borsbeek, part of Antwerpen since 2025
     assert answer.status_code == 422
-    assert "ended on 2025-01-01; register as 11002" in answer.json()["error"]
+    assert "ended on 2025-01-01 with the mergers; use 11002 (Antwerpen)" in answer.json()["error"]
 
 
 @pytest.mark.parametrize("how", ["declared", "streamed"])
