@@ -20,6 +20,8 @@ from recommender.cop import CopError, CopInputError, Infeasible, PlanTimeout
 from recommender.errors import InvalidProfile, RecommenderError, UnknownGovernment
 from state.errors import StateError
 
+from .search import SearchError
+
 
 class ApiError(Exception):
     """An error with an HTTP status, raised by routes."""
@@ -45,8 +47,9 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CopInputError, 422), (Infeasible, 422), (PlanTimeout, 503),
     (CopError, 400),
     (StateError, 400),
+    (SearchError, 422),
 )
-DOMAIN_ERRORS = (KgError, RecommenderError, CopError, StateError)
+DOMAIN_ERRORS = (KgError, RecommenderError, CopError, StateError, SearchError)
 RETRY_AFTER_S = 5   # a 503 from a domain error is momentary (a store being published, a busy solver)
 
 

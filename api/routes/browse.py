@@ -20,7 +20,7 @@ from kg.build_concepts import CONCEPT_KEY
 from kg.store import GraphStore
 
 from ..errors import ApiError
-from ..search import FACETS, InvalidFilter, PageOutOfRange, SearchEngine, SearchRequest
+from ..search import FACETS, SearchEngine, SearchRequest
 from ..services import get_services, get_store
 
 router = APIRouter(prefix="/api/v1/browse", tags=["browse"])
@@ -245,14 +245,7 @@ def read_search(request: Request, q: Annotated[str, Query(min_length=1, max_leng
              "pentagon": pentagon, "year": year, "status": status, "lead_type": lead_type}
     search_request = SearchRequest(q=q, filters={name: tuple(given[name]) for name in FACETS if given[name]},
                                    page=page, per_page=per_page or limit, limit=limit)
-    try:
-        return search_engine(request).search(search_request)
-    except InvalidFilter as exc:
-        raise ApiError(str(exc), status=422, extra={"errors": [
-            {"field": exc.field, "message": f"unknown value {exc.value!r}", "valid": exc.valid}]}) from None
-    except PageOutOfRange as exc:
-        raise ApiError(str(exc), status=422, extra={"errors": [
-            {"field": "page", "message": f"at most {max(exc.pages, 1)}", "valid": [1, max(exc.pages, 1)]}]}) from None
+    return search_engine(request).search(search_request)   # SearchError: 422 naming the field (api/errors.py)
 
 
 @router.get("/governments")

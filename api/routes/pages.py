@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from ..deps import get_store
+from ..search import FACETS, SearchError, SearchRequest
 from . import browse
 
 router = APIRouter(include_in_schema=False)
@@ -91,10 +92,23 @@ def _not_found(request: Request, message_key: str, ident: str) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, q: str | None = None) -> HTMLResponse:
-    """Search over governments, cases and organisations, and the map of Flanders."""
+def home(request: Request, q: str | None = None, page: int = 1) -> HTMLResponse:
+    """Search over governments, cases and organisations, and the map of Flanders.
+
+    The query, facets and page of a shared URL are honoured here too, so the page without JavaScript
+    shows the same practices as with it; a facet value or page the index does not know falls back to
+    the first page without filters (the JSON API names it as an error).
+    """
     query = (q or "").strip()[:200]
-    results = browse.search(request, query, limit=25) if query else None
+    filters = {name: tuple(request.query_params.getlist(name)[:50]) for name in FACETS
+               if request.query_params.getlist(name)}
+    results = None
+    if query:
+        try:
+            results = browse.search_engine(request).search(SearchRequest(q=query, filters=filters,
+                                                                          page=max(page, 1), per_page=25, limit=25))
+        except SearchError:
+            results = browse.search(request, query, limit=25)
     return render(request, "page_home.html", title_key="home.title", active="home", q=query, results=results)
 
 

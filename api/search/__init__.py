@@ -9,10 +9,12 @@ from ._engine import (
            InvalidFilter,
            PageOutOfRange,
            SearchEngine,
+           SearchError,
            SearchRequest,
            fold,
            words,
 )
 
-__all__ = ["FACETS", "SIZE_CLASSES", "InvalidFilter", "PageOutOfRange", "SearchEngine", "SearchRequest", "fold",
+__all__ = ["FACETS", "SIZE_CLASSES", "InvalidFilter", "PageOutOfRange", "SearchEngine", "SearchError", "SearchRequest",
+           "fold",
            "size_class", "words"]

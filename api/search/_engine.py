@@ -45,20 +45,30 @@ _NONE: frozenset[str] = frozenset()
 SIZE_ORDER = {code: n for n, (code, *_) in enumerate(SIZE_CLASSES)}
 
 
-class InvalidFilter(ValueError):
+class SearchError(ValueError):
+    """A search request the index cannot answer; ``field`` names the parameter, ``valid`` what it accepts."""
+
+    field: str
+    problem: str
+    valid: list[object]
+
+
+class InvalidFilter(SearchError):
     """A facet value the index does not hold; ``field`` names the facet, ``valid`` the values it holds."""
 
     def __init__(self, field: str, value: str, valid: list[str]) -> None:
         super().__init__(f"{field}: {value!r} is not a known value; valid values: {', '.join(valid)}")
         self.field, self.value, self.valid = field, value, valid
+        self.problem = f"unknown value {value!r}"
 
 
-class PageOutOfRange(ValueError):
+class PageOutOfRange(SearchError):
     """A page beyond the last page of results."""
 
     def __init__(self, page: int, pages: int) -> None:
         super().__init__(f"page: {page} is past the last page of results; valid pages: 1 to {max(pages, 1)}")
         self.page, self.pages = page, pages
+        self.field, self.problem, self.valid = "page", f"at most {max(pages, 1)}", [1, max(pages, 1)]
 
 
 def fold(text: str | None) -> str:
