@@ -27,7 +27,7 @@
     const ex = examples.find((e) => e.name === exampleSelect.value);
     if (!ex) { description.textContent = ""; return; }
     query.value = ex.query;
-    description.textContent = ex.description;
+    description.textContent = (KL.lang === "en" ? ex.description_en : ex.description) || ex.description;
   }
   exampleSelect.addEventListener("change", useExample);
 
