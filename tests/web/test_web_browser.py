@@ -133,7 +133,7 @@ def test_a_sparql_example_runs_and_downloads_csv(page: object, live_server: obje
     page.wait_for_function("() => document.querySelectorAll('#example option').length > 1")
     first_example = select.locator("option").nth(1).get_attribute("value")
     select.select_option(first_example)
-    assert "SELECT" in page.get_by_label("SPARQL-vraag").input_value().upper()
+    assert "SELECT" in page.get_by_label("SPARQL-vraag").inner_text().upper()
     page.get_by_role("button", name="Voer uit").click()
     table = page.get_by_test_id("sparql-table")
     table.wait_for()
