@@ -87,3 +87,44 @@ def test_an_unknown_linked_data_iri_is_a_page_not_a_download(page: object, live_
     assert response.status == 404 and response.headers["content-type"].startswith("text/html")
     assert page.locator("h1").inner_text() == "Niet gevonden"
     assert "id/gemeente/00000" in page.get_by_role("alert").inner_text()
+
+
+# --- someone to contact ---------------------------------------------------------------------------
+
+def test_practice_page_says_how_to_reach_the_leads(page: object, live_server: object, artifacts: Path) -> None:
+    from api.routes import browse
+
+    store = live_server.app.state.store
+    leads = browse.case_leads(store, base_iri=live_server.app.state.settings.base_iri)
+    case_iri, lead = next((c, lead) for c, found in sorted(leads.items()) for lead in found if lead["website"])
+    page.goto(f"{live_server.url}/praktijk/{case_iri.rsplit('/', 1)[-1]}?lang=nl")
+    block = page.get_by_test_id("contact")
+    assert block.get_by_role("heading").inner_text() == "Contact: hoe bereikt u hen"
+    website = block.get_by_test_id("contact-website").first
+    assert website.get_attribute("href") == lead["website"]
+    assert block.locator(f'a[href="{lead["source"]}"]').count() >= 1
+    block.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "practice-contact.png")
+
+    page.goto(f"{live_server.url}/praktijk/leuven-resource-hub")
+    block = page.get_by_test_id("contact")
+    assert block.get_by_test_id("contact-missing").inner_text() == "geen contact bekend"
+    assert block.get_by_role("link", name="Leuven", exact=True).get_attribute("href") == "/bestuur/24062"
+
+
+def test_result_cards_carry_a_contact_line(page: object, live_server: object, artifacts: Path) -> None:
+    page.goto(live_server.url + "/bestuur/24062")
+    practices = page.locator("[data-testid=practices] li.reco")
+    practices.first.wait_for()
+    lines = page.locator("[data-testid=practices] li.reco [data-testid=contact]")
+    assert lines.count() == practices.count()
+    texts = lines.all_inner_texts()
+    assert all(text.startswith("Contact: ") for text in texts)
+    # each line names a website or says plainly that none is known
+    for index in range(lines.count()):
+        line = lines.nth(index)
+        assert line.get_by_test_id("contact-website").count() + line.get_by_test_id("contact-missing").count() >= 1
+    peers = page.locator("[data-testid=peers] li.reco [data-testid=contact]")
+    assert peers.count() == page.locator("[data-testid=peers] li.reco").count()
+    page.get_by_test_id("contact").first.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "government-contact.png", full_page=True)
