@@ -44,7 +44,7 @@ def test_rate_limits_are_documented_alike(doc: str) -> None:
     source = ast.parse(Path(api.ratelimit.__file__).read_text(encoding="utf-8"))
     assignment = next(node for node in source.body if isinstance(node, ast.AnnAssign)
                       and getattr(node.target, "id", "") == "DEFAULT_LIMITS")
-    DEFAULT_LIMITS = ast.literal_eval(assignment.value)  # noqa: N806 - the module's name for it
+    DEFAULT_LIMITS = ast.literal_eval(assignment.value)
     text = (Path(__file__).resolve().parent.parent / doc).read_text(encoding="utf-8")
     for name, (rate, burst) in DEFAULT_LIMITS.items():
         row = next((line for line in text.splitlines() if line.startswith(_limit_row(name, rate, burst))), None)
