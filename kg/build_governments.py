@@ -253,6 +253,14 @@ def add_contact_point(g: Graph, agent: URIRef, *, website: str, source: str) -> 
     g.add((point, DCTERMS.source, URIRef(source)))
 
 
+def add_municipal_websites(g: Graph, sources: Sources, iris: Iris) -> None:
+    """Each municipality's website as its contact point, with the source it was read from."""
+    for row in sources.municipal_websites:
+        municipality = iris.municipality(row["nis_code"])
+        g.add((municipality, SCHEMA.url, URIRef(row["website"])))
+        add_contact_point(g, municipality, website=row["website"], source=row["source_url"])
+
+
 def add_organisations(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:
     """Every organisation record; governments among them (intercommunales, POMs, provinces) typed as such."""
     for org in sources.organisations:
