@@ -255,7 +255,11 @@ def add_contact_point(g: Graph, agent: URIRef, *, website: str, source: str) -> 
 
 def add_municipal_websites(g: Graph, sources: Sources, iris: Iris) -> None:
     """Each municipality's website as its contact point, with the source it was read from."""
+    current = {row["nis_code"] for row in sources.municipalities}
     for row in sources.municipal_websites:
+        if row["nis_code"] not in current:
+            raise SourceDataError("data/contacts/municipal_websites.csv", row["nis_code"] or "-",
+                                  "not the NIS code of a current municipality")
         municipality = iris.municipality(row["nis_code"])
         g.add((municipality, SCHEMA.url, URIRef(row["website"])))
         add_contact_point(g, municipality, website=row["website"], source=row["source_url"])
