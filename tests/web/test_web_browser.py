@@ -64,8 +64,8 @@ def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_
     for item in (peers.first, practices.first):
         reasons = item.locator("ul.reasons li")
         assert reasons.count() >= 1 and reasons.first.inner_text().strip()
-    assert peers.first.locator("a").get_attribute("href").startswith("/bestuur/")
-    assert practices.first.locator("a").get_attribute("href").startswith("/praktijk/")
+    assert peers.first.locator(".reco-head a").get_attribute("href").startswith("/bestuur/")
+    assert practices.first.locator(".reco-head a").get_attribute("href").startswith("/praktijk/")
 
     assert [a.inner_text() for a in peers.locator(".reco-head > :first-child").all()] == [
         p["name"] for p in recommended["peers"]]
