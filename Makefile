@@ -10,12 +10,15 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run test install build bench clean browser pango postgres
 
-# node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js), served under /vendor
+# node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js, codemirror), served
+# under /vendor; `npm run build` bundles the SPARQL editor (api/frontend/) with esbuild into
+# node_modules/.kringloop/ (built at install, never committed)
 NPM_STAMP := node_modules/.installed
 install: pango $(STAMP) $(NPM_STAMP)
 
-$(NPM_STAMP): package.json package-lock.json
+$(NPM_STAMP): package.json package-lock.json $(wildcard api/frontend/*.js)
 	npm ci --no-audit --no-fund
+	npm run build
 	touch $(NPM_STAMP)
 
 # the browser tests drive Debian's Chromium (never `playwright install`); apt-get needs root

@@ -85,6 +85,7 @@ def build_graphs_reporting(sources: Sources, *, base_iri: str,
     build_concepts.add_barrier_remedies(graphs["ontology"], sources, iris)
     build_governments.add_provinces(graphs["flanders"], sources, iris)
     build_governments.add_municipalities(graphs["flanders"], sources, iris)
+    build_governments.add_municipal_websites(graphs["flanders"], sources, iris)
     build_governments.add_associations(graphs["flanders"], sources, iris)
     build_governments.add_organisations(graphs["cases"], sources, iris, resolver)
     build_governments.add_intercommunale_members(graphs["flanders"], sources, iris, resolver)

@@ -240,6 +240,31 @@ def add_intercommunale_functions(g: Graph, sources: Sources, iris: Iris, resolve
             g.add((iri, KL.intercommunaleFunction, iris.concept("intercommunalefunctie", code)))
 
 
+def contact_point_iri(agent: URIRef) -> URIRef:
+    return URIRef(f"{agent}/contact")
+
+
+def add_contact_point(g: Graph, agent: URIRef, *, website: str, source: str) -> None:
+    """How to reach ``agent``: its website, with the public page that gave it (never a guessed address)."""
+    point = contact_point_iri(agent)
+    g.add((agent, SCHEMA.contactPoint, point))
+    g.add((point, RDF.type, SCHEMA.ContactPoint))
+    g.add((point, SCHEMA.url, URIRef(website)))
+    g.add((point, DCTERMS.source, URIRef(source)))
+
+
+def add_municipal_websites(g: Graph, sources: Sources, iris: Iris) -> None:
+    """Each municipality's website as its contact point, with the source it was read from."""
+    current = {row["nis_code"] for row in sources.municipalities}
+    for row in sources.municipal_websites:
+        if row["nis_code"] not in current:
+            raise SourceDataError("data/contacts/municipal_websites.csv", row["nis_code"] or "-",
+                                  "not the NIS code of a current municipality")
+        municipality = iris.municipality(row["nis_code"])
+        g.add((municipality, SCHEMA.url, URIRef(row["website"])))
+        add_contact_point(g, municipality, website=row["website"], source=row["source_url"])
+
+
 def add_organisations(g: Graph, sources: Sources, iris: Iris, resolver: Resolver) -> None:
     """Every organisation record; governments among them (intercommunales, POMs, provinces) typed as such."""
     for org in sources.organisations:
@@ -256,6 +281,8 @@ def add_organisations(g: Graph, sources: Sources, iris: Iris, resolver: Resolver
             g.add((iri, DCTERMS.description, Literal(org["description"], lang="nl")))
         if org.get("url"):
             g.add((iri, SCHEMA.url, URIRef(org["url"])))
+            if org.get("source_url"):
+                add_contact_point(g, iri, website=org["url"], source=org["source_url"])
         if org.get("source_url"):
             g.add((iri, DCTERMS.source, URIRef(org["source_url"])))
         if is_development_agency(org):

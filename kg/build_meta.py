@@ -34,6 +34,10 @@ SOURCE_DATASETS: list[tuple[URIRef, str, str]] = [
     (SRC_STATBEL_2020, "Statbel population by municipality on 1 January 2020, via bmesuere/belgium-topojson a903fdab",
      "CC0 1.0; underlying data from Statbel."),
     (SEED_URL, SEED_TITLE, "Publication by Vlaanderen Circulair and Möbius (October 2022); figures cited as facts."),
+    (URIRef("https://github.com/lblod/app-organization-portal/tree/17f7c04065d7a38257a7d691af9ee35e03e16114"),
+     "Organisatieportaal (Agentschap Binnenlands Bestuur), lblod/app-organization-portal 17f7c040 (2023-12-12): "
+     "municipal websites (data/contacts/municipal_websites.csv)",
+     "Repository under the MIT licence; see data/contacts/PROVENANCE.md."),
     (URIRef("id/bron/cases"), "Kringloop case dataset (data/cases/*.yaml): summaries are "
      "own wording, each case based on a public web page named in its dcterms:source",
      "Own work, CC BY 4.0; the web pages cited keep their own terms."),

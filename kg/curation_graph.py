@@ -175,7 +175,8 @@ def _lead_name(name: str, sources: Sources) -> str:
 
 def owned_subjects(kind: str, iri: str, graph: Graph) -> set[str]:
     """The subjects a record's description consists of (an entity and its case participations)."""
-    return {str(s) for s in set(graph.subjects()) if str(s) == iri or (kind == "case" and str(s).startswith(iri + "/rol/"))}
+    return {str(s) for s in set(graph.subjects()) if str(s) == iri or (kind == "case" and str(s).startswith(iri + "/rol/"))
+            or (kind != "case" and str(s) == iri + "/contact")}
 
 
 def shacl_check(kind: str, iri: str, graph: Graph, context: Context, *,
@@ -285,6 +286,8 @@ def superseded_filter(base_nquads: bytes, *, iris: Iris, cases: set[str], organi
                 continue
             if subject in org_iris and quad.predicate.value not in FOREIGN_ORG_PREDICATES:
                 continue
+            if subject.endswith("/contact") and subject.removesuffix("/contact") in org_iris:
+                continue  # the organisation's contact point goes with its description
         kept.append(quad)
     return kept
 

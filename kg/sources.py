@@ -43,6 +43,7 @@ class Sources:
     collaborations: list[dict[str, Any]] = field(default_factory=list)
     intercommunales: list[dict[str, Any]] = field(default_factory=list)          # data/intercommunales.yaml
     name_resolutions: list[dict[str, Any]] = field(default_factory=list)         # data/name_resolutions.yaml
+    municipal_websites: list[dict[str, str]] = field(default_factory=list)       # data/contacts/municipal_websites.csv
 
     def input_files(self) -> list[Path]:
         """Every file the build depends on (for change detection)."""
@@ -102,6 +103,7 @@ def load_sources(data_dir: Path) -> Sources:
         collaborations=(_read_yaml(data_dir / "collaborations.yaml") or {}).get("collaborations", []),
         intercommunales=_optional_list(data_dir / "intercommunales.yaml", "intercommunales"),
         name_resolutions=_optional_list(data_dir / "name_resolutions.yaml", "resolutions"),
+        municipal_websites=_load_municipal_websites(data_dir),
     )
     _add_listed_intercommunales(sources)
     _check_municipalities(sources)
@@ -131,6 +133,22 @@ def _add_listed_intercommunales(sources: Sources) -> None:
         sources.organisations.append({"id": item["id"], "name": name, "kind": "intercommunale", "url": None,
                                       "description": None, "source_url": lists_by_name[name]["source_url"]})
         sources.organisation_files[item["id"]] = "data/intercommunales.yaml"
+
+
+MUNICIPAL_WEBSITES = Path("contacts") / "municipal_websites.csv"
+
+
+def _load_municipal_websites(data_dir: Path) -> list[dict[str, str]]:
+    """Each municipality's website with the source it was read from (see data/contacts/PROVENANCE.md)."""
+    path = data_dir / MUNICIPAL_WEBSITES
+    if not path.exists():
+        return []
+    rows = _read_csv(path)
+    for row in rows:  # that the code is a current municipality's is checked where the row is used
+        for column in ("website", "source_url"):
+            if not (row.get(column) or "").startswith(("https://", "http://")):
+                raise SourceDataError(str(path), row["nis_code"], f"{column} must be an http(s) URL")
+    return rows
 
 
 def _optional_list(path: Path, key: str) -> list[dict[str, Any]]:

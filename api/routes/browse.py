@@ -115,7 +115,33 @@ def government_detail(store: GraphStore, gov_id: str) -> dict[str, Any] | None:
             membership["lists"] = members["lists"]
     members = association_members(store, r["gov"])
     doc["members"], doc["member_lists"] = members["members"], members["lists"]
+    doc["contact"] = contacts(store).get(r["gov"])
     return doc
+
+
+# --- contact --------------------------------------------------------------------------------------
+
+def contacts(store: GraphStore) -> dict[str, dict[str, str]]:
+    """The known website of each government or organisation that has one, with the page that gave it."""
+    found: dict[str, dict[str, str]] = {}
+    for row in queries.select(store, "browse_contacts"):
+        found.setdefault(row["agent"], {"website": row["url"], "source": row["source"]})
+    return found
+
+
+def case_leads(store: GraphStore, *, base_iri: str, case: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each case's (or one case's) leads with how to reach them (``website``/``source`` None when unknown)."""
+    known = contacts(store)
+    leads: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in queries.select(store, "case_leads", **({"case": case} if case else {})):
+        contact = known.get(row["agent"]) if row["agent"] else None
+        leads[row["case"]].append({
+            "name": row["name"] or row["agent_id"] or row["agent"], "iri": row["agent"], "role": row["role"],
+            "government": bool(row["government"]),
+            "page": (f"/bestuur/{row['agent_id']}" if row["government"] and row["agent_id"]
+                     else page_path(row["agent"], base_iri)),
+            "website": contact["website"] if contact else None, "source": contact["source"] if contact else None})
+    return dict(leads)
 
 
 def association_members(store: GraphStore, org_iri: str) -> dict[str, list[dict[str, Any]]]:
@@ -167,7 +193,12 @@ def case_detail(store: GraphStore, case_id: str, *, base_iri: str) -> dict[str, 
     for key in ("themes", "instruments", "pentagons", "sources", "unresolved_partners"):
         doc[key] = facets[key]
     doc["pentagon"] = doc.pop("pentagons")
+    doc["leads"] = case_leads_of(store, r["case"], base_iri=base_iri)
     return doc
+
+
+def case_leads_of(store: GraphStore, case_iri: str, *, base_iri: str) -> list[dict[str, Any]]:
+    return case_leads(store, base_iri=base_iri, case=case_iri).get(case_iri, [])
 
 
 # --- map, concepts, survey ------------------------------------------------------------------------

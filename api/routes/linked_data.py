@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, Response
 
 from ..deps import get_store
 from ..errors import ApiError
@@ -18,7 +20,8 @@ from ..sparql import (
     negotiate,
     subjects_with_prefix,
 )
-from ..sparql._linked_data import to_rdf
+from ..sparql._linked_data import Description, to_rdf
+from . import pages
 
 router = APIRouter(tags=["linked data"])
 
@@ -63,15 +66,44 @@ def _dereference(request: Request, iris: list[str], *, format_override: str | No
     store = get_store(request)   # follows a newly published generation
     fmt = negotiate(request.headers.get("accept"), LD_FORMATS, override=format_override)
     description = describe(store, iris)
-    if not description:
-        raise ApiError(f"nothing is known about <{title_iri or (iris[0] if iris else '')}>", status=404)
-    prefixes = OUTPUT_PREFIXES
+    shown_iri = title_iri or (iris[0] if iris else "")
     headers = {"Vary": "Accept"}
+    if not description:
+        if fmt is HTML:  # a browser gets the site's own not-found page; a client its JSON error body
+            response = pages.render(request, "page_not_found.html", title_key="notfound.title", status=404,
+                                    message_key="notfound.resource", ident=shown_iri)
+            response.headers.update(headers)
+            return response
+        raise ApiError(f"nothing is known about <{shown_iri}>", status=404, headers=headers)
+    prefixes = OUTPUT_PREFIXES
     if fmt is HTML:
-        renderer = _renderer(_base(request))
-        page = renderer.render(store, description, title_iri=title_iri or iris[0], prefixes=prefixes)
-        return HTMLResponse(page, headers=headers)
+        context = _renderer(_base(request)).context(store, description, title_iri=shown_iri, prefixes=prefixes)
+        human_key, human_path = _human_page(description, shown_iri)
+        response = pages.render(request, "ld_resource.html", title=context["label"] or shown_iri,
+                                active="data", human_key=human_key, human_path=human_path, **context)
+        response.headers.update(headers)
+        return response
     return Response(to_rdf(description, fmt.key, prefixes=prefixes), media_type=fmt.content_type, headers=headers)
+
+
+# the people's page for a resource: governments and practices have one, found by type and identifier
+_HUMAN_PAGES = (("http://data.vlaanderen.be/ns/besluit#Bestuurseenheid", "/bestuur/", "ld.human_government"),
+                ("https://w3id.org/kringloop/def#Case", "/praktijk/", "ld.human_case"))
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+
+
+def _human_page(description: Description, iri: str) -> tuple[str | None, str | None]:
+    """The label key and path of the HTML page for people about ``iri`` (``/bestuur/24062``), if it has one."""
+    subject = ox.NamedNode(iri)
+    types = {t.object.value for t in description.triples if t.subject == subject and t.predicate == _RDF_TYPE}
+    identifier = next((t.object.value for t in description.triples
+                       if t.subject == subject and t.predicate == _IDENTIFIER), None)
+    if identifier:
+        for type_iri, prefix, key in _HUMAN_PAGES:
+            if type_iri in types:
+                return key, prefix + quote(identifier, safe="")
+    return None, None
 
 
 @lru_cache(maxsize=4)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..deps import get_store
 from ..search import FACETS, SearchError, SearchRequest
+from ..sparql import OUTPUT_PREFIXES
 from . import browse
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,9 @@ TEMPLATE_DIR = API_DIR / "templates"
 # npm installs next to package.json at the repository root; the package is installed editable
 # (pip install -e), so the repository is two levels above api/
 NODE_MODULES = API_DIR.parent / "node_modules"
-VENDOR = {"leaflet": "leaflet/dist", "cytoscape": "cytoscape/dist", "chart.js": "chart.js/dist"}
+VENDOR = {"leaflet": "leaflet/dist", "cytoscape": "cytoscape/dist", "chart.js": "chart.js/dist",
+          # built by `npm run build` (esbuild) from api/frontend/: the SPARQL editor
+          "kringloop": ".kringloop"}
 LANGS = ("nl", "en")
 LANG_COOKIE = "kringloop_lang"
 DOCS = {"provenance": Path("flanders") / "PROVENANCE.md", "sources": Path("cases") / "SOURCES.md"}
@@ -159,7 +162,7 @@ def cop_planner(request: Request) -> HTMLResponse:
 @router.get("/sparql-editor", response_class=HTMLResponse)
 def sparql_editor(request: Request) -> HTMLResponse:
     """An editor for the SPARQL endpoint, with the example queries and downloads in every format."""
-    return render(request, "page_sparql.html", title_key="sparql.title", active="sparql")
+    return render(request, "page_sparql.html", title_key="sparql.title", active="sparql", prefixes=OUTPUT_PREFIXES)
 
 
 @lru_cache(maxsize=4)

@@ -177,7 +177,7 @@ def _decode(body: bytes) -> str:
 
 def _example_json(example: ExampleQuery) -> dict:
     return {"name": example.name, "title": example.title, "title_en": example.title_en,
-            "description": example.description, "query": example.query}
+            "description": example.description, "description_en": example.description_en, "query": example.query}
 
 
 def _start(app: FastAPI) -> None:

@@ -65,7 +65,8 @@ def service_description(*, endpoint: str, dataset_iri: str, graph_sizes: dict[st
         g.add((node, SCHEMA.identifier, Literal(example.name)))
         g.add((node, RDFS.label, Literal(example.title, lang="nl")))
         g.add((node, RDFS.label, Literal(example.title_en, lang="en")))
-        g.add((node, RDFS.comment, Literal(example.description)))
+        g.add((node, RDFS.comment, Literal(example.description, lang="nl")))
+        g.add((node, RDFS.comment, Literal(example.description_en, lang="en")))
         g.add((node, SH[query_form(example.query).lower()], Literal(example.query)))
     return g
 

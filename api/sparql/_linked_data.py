@@ -8,16 +8,14 @@ process.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kg.store import GraphStore
 
 from ._serializers import write_triples
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
@@ -107,11 +105,10 @@ def to_rdf(description: Description, fmt: str, *, prefixes: dict[str, str]) -> b
 
 
 class HtmlRenderer:
-    """Renders a description with api/templates/ld_resource.html; links under the base stay on this site."""
+    """Prepares a description for api/templates/ld_resource.html; links under the base stay on this site."""
 
-    def __init__(self, *, base_iri: str, template_dir: Path = TEMPLATE_DIR) -> None:
+    def __init__(self, *, base_iri: str) -> None:
         self.base_iri = base_iri
-        self.env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=select_autoescape(["html"]))
 
     def local_path(self, iri: str) -> str | None:
         """The path on this server that serves ``iri``, or None for IRIs outside the base."""
@@ -122,8 +119,9 @@ class HtmlRenderer:
             return "/def" + iri[len(kl_def):]
         return None
 
-    def render(self, store: GraphStore, description: Description, *, title_iri: str,
-               prefixes: dict[str, str]) -> str:
+    def context(self, store: GraphStore, description: Description, *, title_iri: str,
+                prefixes: dict[str, str]) -> dict[str, Any]:
+        """What api/templates/ld_resource.html shows: the triples by subject, labelled, and what links here."""
         shown = [t for triple in (*description.triples, *description.incoming)
                  for t in (triple.subject, triple.predicate, triple.object) if isinstance(t, ox.NamedNode)]
         labels = labels_of(store, [*shown, ox.NamedNode(title_iri)])
@@ -147,10 +145,10 @@ class HtmlRenderer:
             by_subject.setdefault(key, []).append({"predicate": view(triple.predicate), "object": view(triple.object)})
         subjects = [{"node": view(_node(s)), "rows": rows} for s, rows in by_subject.items()]
         incoming = [{"subject": view(t.subject), "predicate": view(t.predicate)} for t in description.incoming]
-        template = self.env.get_template("ld_resource.html")
-        return template.render(iri=title_iri, label=labels.get(title_iri),
-                               subjects=subjects, incoming=incoming, truncated=description.truncated,
-                               formats=[("Turtle", "turtle"), ("JSON-LD", "jsonld"), ("N-Triples", "ntriples")])
+        return {"iri": title_iri, "label": labels.get(title_iri), "subjects": subjects,
+                "incoming": incoming, "truncated": description.truncated,
+                "formats": [("Turtle", "turtle", "text/turtle"), ("JSON-LD", "jsonld", "application/ld+json"),
+                            ("N-Triples", "ntriples", "application/n-triples")]}
 
 
 def _node(text: str) -> ox.NamedNode | ox.BlankNode:

@@ -85,8 +85,24 @@ const KL = (() => {
       const reasons = el("ul", {class: "reasons", "aria-label": t("reco.reasons")},
                          (item.reasons || []).map((r) => el("li", {"data-kind": r.kind}, reasonText(r))));
       list.append(el("li", {class: "reco", "data-testid": kind},
-                     el("div", {class: "reco-head"}, title, scoreBar(item.score)), reasons));
+                     el("div", {class: "reco-head"}, title, scoreBar(item.score)), reasons, contactLine(item, kind)));
     }
+  }
+
+  /** "Contact: who leads it and their website (with its source)", or plainly "geen contact bekend". */
+  function website(contact) {
+    if (!contact) return [el("span", {class: "contact-missing", "data-testid": "contact-missing"}, t("contact.unknown"))];
+    return [el("a", {href: contact.website, rel: "noopener external", "data-testid": "contact-website"}, contact.website),
+            " (", el("a", {href: contact.source, rel: "noopener external", class: "meta"}, t("contact.source")), ")"];
+  }
+  function contactLine(item, kind) {
+    const parts = [];
+    if (kind === "peer") parts.push(...website(item.contact));
+    else if (!(item.leads || []).length) parts.push(...website(null));
+    else (item.leads || []).forEach((lead, i) => {
+      parts.push(...(i ? ["; "] : []), lead.name + " (" + t("contact.role_" + lead.role) + "): ", ...website(lead.contact));
+    });
+    return el("p", {class: "reco-contact", "data-testid": "contact"}, el("strong", {}, t("contact.for_practice") + ": "), ...parts);
   }
 
   /** Show a message in a live region; kind "error" also marks it for assistive technology. */

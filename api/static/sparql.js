@@ -14,6 +14,20 @@
   const EXTENSIONS = {json: "srj", xml: "srx", csv: "csv", tsv: "tsv", turtle: "ttl", ntriples: "nt", jsonld: "jsonld", rdfxml: "rdf"};
   let examples = [];
 
+  // the query box with highlighting and prefix completion (CodeMirror, /vendor/kringloop); without
+  // the bundle the plain textarea stays and everything below works the same
+  const prefixes = JSON.parse(document.getElementById("sparql-prefixes").textContent || "{}");
+  const editor = window.KLSparqlEditor
+    ? KLSparqlEditor.create(query, {prefixes, labelId: "query-label", onRun: () => form.requestSubmit()})
+    : null;
+  if (editor) {
+    document.getElementById("query-label").removeAttribute("for");
+    query.setAttribute("aria-label", KL.t("sparql.query_plain"));
+  }
+  function setQuery(text) {
+    if (editor) editor.set(text); else query.value = text;
+  }
+
   KL.fetchJSON("/api/v1/sparql/examples").then((list) => {
     examples = list;
     for (const ex of list) {
@@ -26,8 +40,8 @@
   function useExample() {
     const ex = examples.find((e) => e.name === exampleSelect.value);
     if (!ex) { description.textContent = ""; return; }
-    query.value = ex.query;
-    description.textContent = ex.description;
+    setQuery(ex.query);
+    description.textContent = (KL.lang === "en" ? ex.description_en : ex.description) || ex.description;
   }
   exampleSelect.addEventListener("change", useExample);
 
@@ -77,7 +91,7 @@
     if (!query.value.trim()) {
       errorBox.textContent = KL.t("sparql.err_empty");
       errorBox.hidden = false;
-      query.focus();
+      (editor || query).focus();
       return;
     }
     KL.status(busy, KL.t("sparql.running"));

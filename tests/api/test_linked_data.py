@@ -137,3 +137,36 @@ def test_missing_or_unknown_dumps_are_404(client: TestClient, name: str) -> None
 def test_paths_that_are_no_valid_iri_are_404_not_500(client: TestClient, path: str) -> None:
     response = client.get(path, headers={"accept": "text/turtle"})
     assert response.status_code == 404 and response.json()["ok"] is False
+
+
+def test_html_view_has_the_site_layout_and_links_to_the_page_for_people(client: TestClient) -> None:
+    page = client.get("/id/gemeente/24062", headers={"accept": "text/html"}).text
+    assert 'class="site-header"' in page and 'href="/sparql-editor"' in page  # base.html's navigation
+    assert '<a class="button-link" href="/bestuur/24062">' in page
+    case_page = client.get("/id/case/leuven-materialenbank", headers={"accept": "text/html"}).text
+    assert '<a class="button-link" href="/praktijk/leuven-materialenbank">' in case_page
+    # a concept has no page for people: no such link
+    concept = client.get("/id/concept/thema/textiel", headers={"accept": "text/html"}).text
+    assert "button-link" not in concept
+
+
+def test_html_view_speaks_english_on_request(client: TestClient) -> None:
+    page = client.get("/id/gemeente/24062?lang=en", headers={"accept": "text/html"}).text
+    client.cookies.clear()  # the language choice is remembered in a cookie: keep the other tests Dutch
+    assert "Go to this government&#39;s page" in page or "Go to this government's page" in page
+
+
+@pytest.mark.parametrize("path", ["/id/gemeente/99999", "/graph/nope"])
+def test_unknown_iri_is_an_html_404_for_a_browser(client: TestClient, path: str) -> None:
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get(path + "?lang=nl", headers={"accept": browser_accept})
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert "Niet gevonden" in response.text and 'class="site-header"' in response.text
+    assert f"{BASE}{path[1:]}" in response.text
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/ld+json", "*/*"])
+def test_unknown_iri_is_a_json_404_for_a_client(client: TestClient, accept: str) -> None:
+    response = client.get("/id/gemeente/99999", headers={"accept": accept})
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/json")
+    assert response.json()["status"] == 404

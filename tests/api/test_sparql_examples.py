@@ -8,6 +8,7 @@ query and a wrong build both show up. Needs the real graph: the session fixture 
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,16 +19,20 @@ import yaml
 from fastapi.testclient import TestClient
 from fixtures.sparql_support import make_settings, sparql_app
 
+from api.config import Settings
 from api.sparql import load_examples
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 EXAMPLES = {e.name: e for e in load_examples()}
+# the examples run as the editor sends them, header comments included, under the served limit
+SERVED_QUERY_LENGTH = Settings.model_fields["sparql_max_query_length"].default
 
 
 @pytest.fixture(scope="module")
 def client(built_graph) -> Iterator[TestClient]:  # noqa: ANN001 - the lead's BuildReport
     store = Path(built_graph.store_path)
-    settings = make_settings(store, store.parent, sparql_max_rows=10_000, sparql_timeout_s=20)
+    settings = make_settings(store, store.parent, sparql_max_rows=10_000, sparql_timeout_s=20,
+                             sparql_max_query_length=SERVED_QUERY_LENGTH)
     with TestClient(sparql_app(settings)) as test_client:
         yield test_client
 
@@ -86,6 +91,26 @@ def test_there_are_at_least_fifteen_documented_examples() -> None:
     assert len(EXAMPLES) >= 15
     for example in EXAMPLES.values():
         assert example.title and example.title_en and len(example.description) > 30
+        assert len(example.description_en) > 30
+
+
+DUTCH_WORDS = {"de", "het", "een", "van", "met", "per", "die", "op"}
+ENGLISH_WORDS = {"the", "with", "that", "and", "each", "every", "which"}  # not "of": Dutch too
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_descriptions_are_in_dutch_and_in_english(name: str) -> None:
+    """The Dutch page shows ``description``, the English page ``description_en``: one source, two languages."""
+    example = EXAMPLES[name]
+    dutch, english = (set(re.findall(r"[a-z]+", text.lower())) for text in (example.description, example.description_en))
+    assert dutch & DUTCH_WORDS and not dutch & ENGLISH_WORDS, example.description
+    assert english & ENGLISH_WORDS, example.description_en
+
+
+def test_examples_api_gives_both_descriptions(client: TestClient) -> None:
+    listed = {e["name"]: e for e in client.get("/api/v1/sparql/examples").json()}
+    assert listed["fusies-2025"]["description"].startswith("Elke gemeentecode")
+    assert listed["fusies-2025"]["description_en"].startswith("Every municipality code")
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

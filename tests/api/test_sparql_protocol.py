@@ -331,7 +331,7 @@ def test_examples_endpoint(client: TestClient) -> None:
     assert len(examples) >= 15
     assert len({e["name"] for e in examples}) == len(examples)
     for example in examples:
-        assert set(example) == {"name", "title", "title_en", "description", "query"}
+        assert set(example) == {"name", "title", "title_en", "description", "description_en", "query"}
         assert all(example[k].strip() for k in example)
         checked = check_query(example["query"], max_length=20_000, local_graphs=frozenset())
         assert checked.form in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")

@@ -41,6 +41,12 @@ def _bad_nis(data: Path) -> None:
     path.write_text(text.replace("\n11001,", "\n1100X,", 1), encoding="utf-8")
 
 
+def _website_of_unknown_municipality(data: Path) -> None:
+    path = data / "contacts" / "municipal_websites.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n11001,", "\n99999,", 1), encoding="utf-8")
+
+
 BROKEN = [
     pytest.param(_edit_first_case(_set("themes", ["kernfusie"])), "leuven-resource-hub", "unknown theme code 'kernfusie'",
                  id="unknown-theme-code"),
@@ -52,6 +58,8 @@ BROKEN = [
     pytest.param(_edit_first_case(_set("status", "misschien")), "leuven-resource-hub", "unknown status",
                  id="unknown-status"),
     pytest.param(_bad_nis, "1100X", "NIS code must be 5 digits", id="bad-nis-code"),
+    pytest.param(_website_of_unknown_municipality, "99999", "not the NIS code of a current municipality",
+                 id="website-of-unknown-municipality"),
 ]
 
 

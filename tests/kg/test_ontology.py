@@ -36,6 +36,7 @@ OPEN_STANDARD_CLASSES = {
     QB.DataSet, QB.Observation, QB.DataStructureDefinition,
     BESLUIT.Bestuurseenheid,
     GEO.Feature, GEO.Geometry, GEO.SpatialObject,
+    URIRef("https://schema.org/ContactPoint"),  # how to reach a government or organisation (schema.org)
 }
 
 

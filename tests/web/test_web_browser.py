@@ -65,8 +65,8 @@ def test_small_municipality_fills_the_form_and_gets_peers_practices_reasons_and_
     for item in (peers.first, practices.first):
         reasons = item.locator("ul.reasons li")
         assert reasons.count() >= 1 and reasons.first.inner_text().strip()
-    assert peers.first.locator("a").get_attribute("href").startswith("/bestuur/")
-    assert practices.first.locator("a").get_attribute("href").startswith("/praktijk/")
+    assert peers.first.locator(".reco-head a").get_attribute("href").startswith("/bestuur/")
+    assert practices.first.locator(".reco-head a").get_attribute("href").startswith("/praktijk/")
 
     assert [a.inner_text() for a in peers.locator(".reco-head > :first-child").all()] == [
         p["name"] for p in recommended["peers"]]
@@ -134,7 +134,7 @@ def test_a_sparql_example_runs_and_downloads_csv(page: object, live_server: obje
     page.wait_for_function("() => document.querySelectorAll('#example option').length > 1")
     first_example = select.locator("option").nth(1).get_attribute("value")
     select.select_option(first_example)
-    assert "SELECT" in page.get_by_label("SPARQL-vraag").input_value().upper()
+    assert "SELECT" in page.get_by_label("SPARQL-vraag").inner_text().upper()
     page.get_by_role("button", name="Voer uit").click()
     table = page.get_by_test_id("sparql-table")
     table.wait_for()
