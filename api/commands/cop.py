@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from kg.errors import StoreMissing
-from kg.store import GraphStore
+from kg.store import GraphStore, open_store
 
 from ..config import get_settings
 from ..usage import UsageError
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--format xlsx needs --out PATH")
     body = read_request(args.file)
     try:
-        store: GraphStore | None = GraphStore.open(args.store)
+        store: GraphStore | None = open_store(store_url=get_settings().store_url, store_path=args.store)
     except StoreMissing as exc:
         if _names_graph_governments(body):
             raise UsageError(str(exc)) from None

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.store import GraphStore
+from kg.errors import KgError
+from kg.store import open_store
 
 from ..config import get_settings
 from ..usage import UsageError
@@ -42,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
     from recommender import LazyEncoder, Recommender, load_knowledge
 
     body = read_request(args.file)
-    store = GraphStore.open(args.store)
+    try:   # the store server when KRINGLOOP_STORE_URL is set, else the embedded store at --store
+        store = open_store(store_url=get_settings().store_url, store_path=args.store)
+    except KgError as exc:
+        raise UsageError(str(exc)) from None
     rec = Recommender(encoder=LazyEncoder(args.model)).fit(load_knowledge(store))
     nis = body.get("nis_code")
     result = rec.recommend(nis_code=str(nis) if nis is not None else None, profile=body.get("profile"),
