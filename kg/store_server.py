@@ -17,6 +17,7 @@ ones, never a half-loaded graph.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import re
 import threading
@@ -78,6 +79,54 @@ def _http(url: str, *, data: bytes | None, headers: dict[str, str], timeout_s: f
         raise StoreServerTimeout(f"the store server did not answer within {timeout_s:g} s") from None
     except (urllib.error.URLError, ConnectionError, OSError) as exc:
         raise StoreMissing(f"the store server at {url} cannot be reached ({exc})") from None
+
+
+_KEPT = threading.local()   # one open connection per thread and server: a new one per query costs milliseconds
+
+
+def _read(url: str, *, data: bytes, headers: dict[str, str], timeout_s: float) -> tuple[str, bytes]:
+    """POST a query over a kept-alive connection; a connection the server closed meanwhile is replaced
+    once (queries are safe to resend)."""
+    parts = urllib.parse.urlsplit(url)
+    key = (parts.scheme, parts.netloc)
+    kept: dict = getattr(_KEPT, "connections", None) or {}
+    _KEPT.connections = kept
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    for attempt in (1, 2):
+        conn = kept.pop(key, None)
+        fresh = conn is None
+        if conn is None:
+            kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+            conn = kind(parts.netloc, timeout=timeout_s)
+        elif conn.sock is not None:
+            conn.sock.settimeout(timeout_s)
+        try:
+            conn.request("POST", target, body=data, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+        except TimeoutError:
+            conn.close()
+            raise StoreServerTimeout(f"the store server did not answer within {timeout_s:g} s") from None
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+            conn.close()
+            if fresh or attempt == 2:
+                raise StoreMissing(f"the store server at {url} cannot be reached ({exc})") from None
+            continue
+        except (http.client.HTTPException, OSError) as exc:
+            conn.close()
+            raise StoreMissing(f"the store server at {url} cannot be reached ({exc})") from None
+        if response.status >= 400:
+            conn.close()
+            text = body.decode("utf-8", "replace")[:500]
+            if "timeout" in text.lower() or response.status in (408, 504):
+                raise StoreServerTimeout(f"the store server stopped the query at its time limit: {text}")
+            raise StoreServerError(f"the store server answered {response.status}: {text}")
+        if not response.will_close:
+            kept[key] = conn
+        else:
+            conn.close()
+        return response.getheader("Content-Type", ""), body
+    raise StoreMissing(f"the store server at {url} cannot be reached")
 
 
 def with_values(sparql: str, substitutions: Substitutions) -> str:
@@ -143,7 +192,7 @@ class SparqlServerStore(GraphStore):
         fields = [("query", sparql)]
         fields += [("default-graph-uri", g) for g in default_graphs or []]
         fields += [("named-graph-uri", g) for g in named_graphs or []]
-        content_type, body = _http(self.url, data=urllib.parse.urlencode(fields).encode("utf-8"),
+        content_type, body = _read(self.url, data=urllib.parse.urlencode(fields).encode("utf-8"),
                                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
                                    timeout_s=timeout_s or self.timeout_s)
         return _parse(content_type, body)

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from kg.errors import StoreMissing
-from kg.store import GraphStore
+from kg.store import open_store
 
 from ..config import get_settings
 from ..usage import UsageError
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--format xlsx needs --out PATH")
     body = read_request(args.file)
     try:
-        context = CopContext.from_store(GraphStore.open(args.store))
+        context = CopContext.from_store(open_store(store_url=get_settings().store_url, store_path=args.store))
     except StoreMissing as exc:
         if _names_graph_governments(body):
             raise UsageError(str(exc)) from None

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.store import GraphStore
+from kg.store import open_store
 from recommender.inputs import RecommendationRequest, parse
 
 from ..config import get_settings
@@ -33,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from recommender import LazyEncoder, Recommender, load_knowledge
 
     body = read_request(args.file)
-    store = GraphStore.open(args.store)
+    # the store server when KRINGLOOP_STORE_URL is set, else the embedded store at --store; a missing store is
+    # a KgError: one line, exit 2 (api/cli.py)
+    store = open_store(store_url=get_settings().store_url, store_path=args.store)
     rec = Recommender(encoder=LazyEncoder(args.model)).fit(load_knowledge(store))
     result = rec.recommend(nis_code=body.nis_code, profile=body.profile, limit=body.limit)
     if args.format == "text":
