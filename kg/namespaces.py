@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import GEO, QB, DefinedNamespace
-from rdflib.namespace import SDO as SCHEMA
+from rdflib.namespace import GEO, QB, DefinedNamespace  # noqa: F401 - GEO, QB re-exported for the build
+from rdflib.namespace import SDO as SCHEMA  # noqa: F401 - re-exported for the build
 
 DEFAULT_BASE_IRI = "https://w3id.org/kringloop/"
 
