@@ -89,10 +89,10 @@ class ServiceSwitch:
         self._building: threading.Thread | None = None
         self._current: Services | None = None
 
-    def _build(self) -> Services:
+    def _build(self, *, warm: bool = True) -> Services:
         store = open_store(store_url=self.settings.store_url, store_path=self.settings.store_path)
         services = Services(store, encoder=self.encoder, settings=self.settings)
-        for name in self.warm:   # computed before the swap, so no request waits for them
+        for name in self.warm if warm else ():   # computed before the swap, so no request waits for them
             getattr(services, name)
         return services
 
@@ -111,21 +111,22 @@ class ServiceSwitch:
                     self._building.start()
         return services
 
-    def _swap(self) -> None:
+    def _swap(self, *, warm: bool = True) -> None:
         try:
             if self._current is None or self._current.store.moved():
-                self._current = self._build()
+                self._current = self._build(warm=warm)
                 log.info("serving store generation %s", self._current.generation or "(unversioned)")
         except Exception:   # the old generation keeps serving; the next request tries again
             log.exception("could not build the services of the new store generation")
 
     def refresh(self) -> Services:
-        """Build and swap in the published generation now (after this process published one)."""
+        """Swap in the published generation now (after this process published one); what it computes is
+        computed when first asked, so the write that published is answered without waiting for a refit."""
         with self._lock:
             building = self._building
         if building is not None:
             building.join()
-        self._swap()
+        self._swap(warm=False)
         return self.current()
 
 
