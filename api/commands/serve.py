@@ -24,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.forwarded_allow_ips and not args.proxy_headers:   # bad input first: no build before the answer
+        raise UsageError("--forwarded-allow-ips needs --proxy-headers")
     import uvicorn
 
     settings = get_settings()
@@ -32,8 +34,6 @@ def run(args: argparse.Namespace) -> int:
         report = kg_build.build(settings.data_dir, settings.build_dir, base_iri=settings.base_iri,
                                 state_dir=settings.state_location)
         print(f"built {report.triples} triples in {report.seconds} s")
-    if args.forwarded_allow_ips and not args.proxy_headers:
-        raise UsageError("--forwarded-allow-ips needs --proxy-headers")
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, **uvicorn_proxy_options(args))
     return 0
 
