@@ -20,21 +20,10 @@ from recommender.cop import CopError, CopInputError, Infeasible, PlanTimeout
 from recommender.errors import InvalidProfile, RecommenderError, UnknownGovernment
 from state.errors import StateError
 
+from .error_shape import MAX_MESSAGE, ApiError, error_body, short
 from .search import SearchError
 
-
-class ApiError(Exception):
-    """An error with an HTTP status, raised by routes."""
-
-    status = 400
-
-    def __init__(self, message: str, *, status: int | None = None, headers: dict[str, str] | None = None,
-                 extra: dict | None = None) -> None:
-        super().__init__(message)
-        if status is not None:
-            self.status = status
-        self.headers = headers or {}
-        self.extra = extra or {}
+__all__ = ["MAX_MESSAGE", "STATUS", "ApiError", "body_of", "error_body", "install", "short", "status_of"]
 
 
 # domain error -> HTTP status; the first class that matches wins, so subclasses come before their bases
@@ -76,22 +65,6 @@ def body_of(exc: Exception, status: int) -> dict:
                   "conflicts_nl": [c.text_nl for c in exc.conflicts],
                   "conflict_details": [c.as_dict() for c in exc.conflicts]}
     return error_body(message, status, **extra)
-
-
-MAX_MESSAGE = 300   # an error never echoes more than a short excerpt of what was sent
-
-
-def short(message: str, limit: int = MAX_MESSAGE) -> str:
-    """The message, cut to ``limit`` characters with a mark where it was cut."""
-    message = str(message)
-    return message if len(message) <= limit else message[: limit - 1] + "…"
-
-
-def error_body(message: str, status: int, **extra: object) -> dict:
-    if isinstance(extra.get("errors"), list):
-        extra["errors"] = [{**e, "message": short(e.get("message", ""))} if isinstance(e, dict) else e
-                           for e in extra["errors"][:20]]
-    return {"ok": False, "error": short(message), "status": status, **extra}
 
 
 def install(app: FastAPI) -> None:

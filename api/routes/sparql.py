@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -12,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from rdflib import Graph
 
 from ..ratelimit import rate_limit
+from ..services import get_store
 from ..sparql import (
     GRAPH_FORMATS,
     HTML,
@@ -151,9 +151,7 @@ def _graph_response(request: Request, graph: Graph, *, format_override: str | No
 
 
 def _meta_graph(request: Request, graph_iri: str) -> Graph | None:
-    store = getattr(request.app.state, "store", None)
-    if store is None:
-        return None
+    store = get_store(request)
     quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
     if not quads:
         return None

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from ..errors import ApiError
+from ..error_shape import ApiError
 
 
 class SparqlError(ApiError):

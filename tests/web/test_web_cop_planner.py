@@ -145,7 +145,7 @@ def test_a_conflict_is_named_and_the_previous_plan_and_its_downloads_are_gone(
 
 def test_registrations_are_added_with_a_coordinator_token(page: object, live_server: object,
                                                           artifacts: Path) -> None:
-    from api.tokens import create_token
+    from state.tokens import create_token
 
     token = create_token(live_server.app.state.settings.state_dir, "planner-browser-test")
     for body in ({"nis_code": "38002", "groups": ["traject-strategie"], "profile": {"maturity": "verkennend"}},
