@@ -228,8 +228,9 @@ def compare(embedded: GraphStore, server: SparqlServerStore, text: str) -> str |
         return f"error: {str(exc)[:400]}"
     if got != expected:
         if isinstance(expected, tuple) and isinstance(got, tuple):
-            missing = [r for r in expected[1] if r not in got[1]][:3]
-            extra = [r for r in got[1] if r not in expected[1]][:3]
+            got_rows, expected_rows = set(got[1]), set(expected[1])
+            missing = [r for r in expected[1] if r not in got_rows][:3]
+            extra = [r for r in got[1] if r not in expected_rows][:3]
             return (f"answers differ: {len(expected[1])} rows expected, {len(got[1])} got; "
                     f"e.g. missing {missing} extra {extra}")[:600]
         return f"answers differ: expected {str(expected)[:200]} got {str(got)[:200]}"
