@@ -41,6 +41,18 @@ STAGING_PREFIX = "urn:kringloop:staging:"
 GENERATION_CHECK_S = 1.0     # how often a reader asks the server whether a new generation was published
 RESULTS_JSON = "application/sparql-results+json"
 ACCEPT = f"{RESULTS_JSON}, application/n-triples;q=0.9, text/plain;q=0.1"
+# CONSTRUCT / DESCRIBE ask for triples only: Virtuoso answers a graph query that accepts results JSON with a
+# table of s/p/o bindings instead of the graph
+ACCEPT_GRAPH = "application/n-triples, text/plain;q=0.9"
+# Virtuoso's lexical quirks, undone before parsing so every backend reads the same terms: blank nodes labelled
+# nodeID://b123 (not a valid label), and xsd:boolean values written 1 / 0 (valid, but not the canonical form
+# every other backend and Kringloop's own code use)
+_VIRTUOSO_BNODE_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+_VIRTUOSO_BOOLEAN_JSON = re.compile(
+    rb'("datatype"\s*:\s*"http://www\.w3\.org/2001/XMLSchema#boolean"\s*,\s*"value"\s*:\s*")([01])"')
+_VIRTUOSO_BNODE_NT = re.compile(rb"(^|\s)_:nodeID://", re.MULTILINE)
+_VIRTUOSO_BOOLEAN_NT = re.compile(rb'(?<!\\)"([01])"\^\^<http://www\.w3\.org/2001/XMLSchema#boolean>')
+_BOOLEAN_WORDS = {b"1": b"true", b"0": b"false"}
 _EMPTY = ox.Store()          # parses queries locally, so a syntax error reads the same on every backend
 
 
@@ -157,12 +169,16 @@ def _parse(content_type: str, body: bytes) -> Any:
     if kind in (RESULTS_JSON, "application/json"):
         if not body.strip():
             raise StoreServerError("the store server sent an empty answer")
+        body = _VIRTUOSO_BNODE_JSON.sub(rb"\1", body)
+        body = _VIRTUOSO_BOOLEAN_JSON.sub(lambda m: m.group(1) + _BOOLEAN_WORDS[m.group(2)] + b'"', body)
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     if kind == "application/sparql-results+xml":
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
     formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
     if kind in formats:
+        body = _VIRTUOSO_BNODE_NT.sub(rb"\1_:", body)
+        body = _VIRTUOSO_BOOLEAN_NT.sub(lambda m: b'"' + _BOOLEAN_WORDS[m.group(1)] + b'"^^<http://www.w3.org/2001/XMLSchema#boolean>', body)
         return iter([q.triple for q in ox.parse(body, format=formats[kind])])
     raise StoreServerError(f"the store server answered in an unexpected format {content_type!r}")
 
@@ -188,12 +204,13 @@ class SparqlServerStore(GraphStore):
     def request(self, sparql: str, *, default_graphs: list[str] | None, named_graphs: list[str] | None,
                 timeout_s: float | None = None) -> Any:
         """POST one query (the protocol's form encoding) and parse the answer."""
-        _EMPTY.query(sparql)   # raises SyntaxError here, before the server is asked
+        form = _EMPTY.query(sparql)   # raises SyntaxError here, before the server is asked
+        accept = ACCEPT_GRAPH if isinstance(form, ox.QueryTriples) else ACCEPT
         fields = [("query", sparql)]
         fields += [("default-graph-uri", g) for g in default_graphs or []]
         fields += [("named-graph-uri", g) for g in named_graphs or []]
         content_type, body = _read(self.url, data=urllib.parse.urlencode(fields).encode("utf-8"),
-                                   headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+                                   headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                                    timeout_s=timeout_s or self.timeout_s)
         return _parse(content_type, body)
 
