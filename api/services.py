@@ -40,7 +40,6 @@ class Services:
 
     def __init__(self, store: GraphStore, *, encoder: LazyEncoder, settings: Settings) -> None:
         self.store = store
-        self.generation = store.generation
         self._encoder, self._settings = encoder, settings
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
@@ -74,7 +73,7 @@ class Services:
 
     @property
     def cop(self) -> CopContext:
-        return self.cached("cop", lambda: CopContext.from_store(self.store))
+        return self.cached("cop", lambda: CopContext.from_store(self.store, kb=self.knowledge))
 
 
 class ServiceSwitch:
@@ -115,7 +114,7 @@ class ServiceSwitch:
         try:
             if self._current is None or self._current.store.moved():
                 self._current = self._build(warm=warm)
-                log.info("serving store generation %s", self._current.generation or "(unversioned)")
+                log.info("serving store generation %s", self._current.store.generation or "(unversioned)")
         except Exception:   # the old generation keeps serving; the next request tries again
             log.exception("could not build the services of the new store generation")
 

@@ -36,6 +36,7 @@ from .practices import (
 from .profiles import QueryProfile, derive_profiles, resolve_profile
 from .ranking import RankingParams, peer_scores, practice_scores
 from .scorers import RequestContext
+from .vocabulary import Vocabulary
 
 # What each reason-giver explains, in the order a coordinator would say it: the topic, then the words of
 # the description, then who runs it, then the barrier and the front-runner gap.
@@ -104,6 +105,7 @@ class Recommender(BaseEstimator):
         self.encoder_ = self.encoder if self.encoder is not None else LazyEncoder()
         self.kb_ = kb
         self.profiles_ = derive_profiles(kb)
+        self.vocabulary_ = Vocabulary.from_knowledge(kb)   # once per fit, not per request
         # case vectors saved beside the store: a restart, or a generation that changed one case, re-encodes
         # only what is new
         cache = VectorCache(self.artefact_dir) if self.artefact_dir is not None else None
@@ -119,7 +121,8 @@ class Recommender(BaseEstimator):
     def resolve(self, *, nis_code: str | None = None, government: str | None = None,
                 profile: Profile | Mapping[str, Any] | None = None) -> QueryProfile:
         check_is_fitted(self)
-        return resolve_profile(self.kb_, self.profiles_, nis_code=nis_code, government=government, profile=profile)
+        return resolve_profile(self.kb_, self.profiles_, nis_code=nis_code, government=government, profile=profile,
+                               vocabulary=self.vocabulary_)
 
     def recommend(self, *, nis_code: str | None = None, government: str | None = None,
                   profile: Profile | Mapping[str, Any] | None = None, limit: int = 10, peers: bool = True,

@@ -202,9 +202,14 @@ def _named_organisation(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile
 
 
 def resolve_profile(kb: KnowledgeBase, profiles: dict[str, GovernmentProfile], *, nis_code: str | None = None,
-                    government: str | None = None, profile: Profile | Mapping[str, Any] | None = None) -> QueryProfile:
-    """Validate a request (API.md) and merge it over the graph's profile of ``nis_code``/``government``."""
-    fields = Vocabulary.from_knowledge(kb).check_profile(parse(Profile, profile, field="profile")).given()
+                    government: str | None = None, profile: Profile | Mapping[str, Any] | None = None,
+                    vocabulary: Vocabulary | None = None) -> QueryProfile:
+    """Validate a request (API.md) and merge it over the graph's profile of ``nis_code``/``government``.
+
+    ``vocabulary``: the codes of ``kb`` when already derived (a fitted recommender keeps them).
+    """
+    vocabulary = vocabulary if vocabulary is not None else Vocabulary.from_knowledge(kb)
+    fields = vocabulary.check_profile(parse(Profile, profile, field="profile")).given()
     base: GovernmentProfile | None = None
     if nis_code is not None:
         base = profiles[municipality_iri(kb, nis_code)]

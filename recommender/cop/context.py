@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.store import GraphStore
 
-from ..knowledge import load_knowledge
+from ..knowledge import KnowledgeBase, load_knowledge
 from ..profiles import GovernmentProfile, derive_profiles
 from .catalogue import concepts_from_graph
 from .inputs import PlanRequest
@@ -30,8 +30,9 @@ class CopContext:
                                                   if p.type == "intergemeentelijk"}
 
     @classmethod
-    def from_store(cls, store: GraphStore) -> CopContext:
-        kb = load_knowledge(store)
+    def from_store(cls, store: GraphStore, *, kb: KnowledgeBase | None = None) -> CopContext:
+        """The context of ``store``; ``kb`` when its knowledge is already read (the app's per-generation one)."""
+        kb = kb if kb is not None else load_knowledge(store)
         successors = {iri: g.successor for iri, g in kb.governments.items() if g.former and g.successor}
         return cls(profiles=derive_profiles(kb), concepts=concepts_from_graph(store), partner_rows=partner_rows(store),
                    successors=successors)

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.config import Settings
 from api.routes import browse
 from kg import queries
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.store import GraphStore
-
-
-@pytest.fixture(scope="module")
-def client(graph_store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings(store_path=Path(graph_store.path), embedding_model="hashing")
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

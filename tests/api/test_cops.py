@@ -6,27 +6,16 @@ import json
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.app import create_app
-from api.config import Settings
 from kg.store import GraphStore
 
 URL = "/api/v1/cops/plan"
 FRONTRUNNERS = ["24062", "44021", "12025"]  # Leuven, Gent, Mechelen: koplopers in the graph
 OTHERS = ["24001", "71004", "11001", "31043", "44083", "23094", "46021"]
-
-
-@pytest.fixture(scope="module")
-def client(graph_store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings(store_path=Path(graph_store.path), embedding_model="hashing")
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def _request(**constraints: object) -> dict:

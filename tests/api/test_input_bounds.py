@@ -8,23 +8,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from api.app import BODY_LIMITS, create_app
-from api.config import Settings
+from api.app import BODY_LIMITS
 from api.errors import MAX_MESSAGE
-from kg.store import GraphStore
-
-
-@pytest.fixture(scope="module")
-def client(graph_store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings(store_path=Path(graph_store.path), embedding_model="hashing")
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def test_a_two_megabyte_recommendation_request_is_refused_before_parsing(client: TestClient) -> None:

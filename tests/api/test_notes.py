@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.config import Settings
 from kg import queries
 from kg.store import GraphStore
 
@@ -20,13 +17,6 @@ A4_POINTS = (595.28, 841.89)   # 210 x 297 mm at 72 points per inch
 PROFILE = {"maturity": "verkennend", "themes": ["hergebruik-herstel"], "barriers": ["kennis-bestuur"],
            "description": "Een repair café opstarten met de buurgemeenten"}
 SMALL = "33037"   # Zonnebeke
-
-
-@pytest.fixture(scope="module")
-def client(graph_store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings(store_path=Path(graph_store.path), embedding_model="hashing")
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def _params(profile: dict, **extra: str) -> list[tuple[str, str]]:

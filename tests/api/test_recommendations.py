@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.config import Settings
-from kg.store import GraphStore
 
 URL = "/api/v1/recommendations"
-
-
-@pytest.fixture(scope="module")
-def client(graph_store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings(store_path=Path(graph_store.path), embedding_model="hashing")
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def test_contract_shape(client: TestClient) -> None:
