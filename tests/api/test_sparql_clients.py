@@ -7,17 +7,14 @@ hand-written request would not: SPARQLWrapper asks for JSON-LD with ``format=jso
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import rdflib
+import SPARQLWrapper  # in the dev extra: a missing install fails here rather than skipping
+from fixtures.live_server import serving
 from fixtures.sparql_support import BASE, make_settings, sparql_app, write_mini_store
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-
-SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="sparqlwrapper is in the dev extra: make install")
 
 PREFIXES = "PREFIX kl: <https://w3id.org/kringloop/def#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 MUNICIPALITY_NAMES = PREFIXES + ("SELECT ?m ?name WHERE { ?m a kl:CurrentMunicipality ; skos:prefLabel ?name . "
@@ -31,25 +28,11 @@ LEUVEN_LABELS = {rdflib.Literal("Leuven", lang="nl"), rdflib.Literal("Louvain", 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """/sparql of the app on a free port of 127.0.0.1, over the small fixture store."""
-    import uvicorn
-
     directory = tmp_path_factory.mktemp("sparql-clients")
     write_mini_store(directory / "store")
     app = sparql_app(make_settings(directory / "store", directory, sparql_max_rows=1000))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="sparql-client-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the SPARQL test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/sparql"
-    server.should_exit = True
-    thread.join(30)
+    with serving(app, name="sparql-client-server", start_timeout_s=60) as url:
+        yield f"{url}/sparql"
 
 
 def wrapper(endpoint: str, query: str, *, fmt: str, method: str = "GET") -> object:

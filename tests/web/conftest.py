@@ -6,15 +6,13 @@ context whose requests are watched, so a request that leaves 127.0.0.1 fails the
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from fixtures.live_server import serving
 
 from kg.build import BuildReport
 
@@ -33,18 +31,10 @@ class LiveServer:
     app: object
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(built_graph: BuildReport, build_dir: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The whole app (every registered router) on a free port of 127.0.0.1."""
-    import uvicorn
-
     from api.app import create_app
     from api.config import Settings
 
@@ -52,18 +42,8 @@ def live_server(built_graph: BuildReport, build_dir: Path,
     settings = Settings(store_path=Path(built_graph.store_path), build_dir=build_dir, data_dir=REPO / "data",
                         embedding_model="hashing", state_dir=tmp_path_factory.mktemp("state"))
     app = create_app(settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="kringloop-test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=app)
-    server.should_exit = True
-    thread.join(30)
+    with serving(app) as url:
+        yield LiveServer(url=url, app=app)
 
 
 @pytest.fixture(scope="session")
