@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from kg.build_concepts import CONCEPT_KEY
+
 from ..inputs import parse
+from ..knowledge import SCHEME_SLUGS
 from ..profiles import GovernmentProfile
 from ..vocabulary import UnknownCode, Vocabulary
 from .adapter import participant_from_profile, participant_id
@@ -42,11 +45,11 @@ from .objective import Weights
 
 def _vocabulary(concepts: Mapping[str, Any], provinces: set[str]) -> Vocabulary:
     """The planner's concepts (as ``concepts_from_graph`` reads them) as a vocabulary of the graph's schemes."""
-    schemes = {"themes": "theme", "instruments": "instrument", "support_forms": "ondersteuning",
-               "government_types": "government_type", "maturity": "maturity",
-               "communities_of_practice": "cop"}
-    return Vocabulary({scheme: frozenset(str(c["code"]) for c in concepts.get(key, []))
-                       for key, scheme in schemes.items()}, frozenset(provinces))
+    # concepts.yaml's keys ("themes") to the graph's scheme names ("theme"): derived from the two maps that exist
+    schemes = {key: SCHEME_SLUGS.get(slug, slug) for slug, key in CONCEPT_KEY.items()}
+    return Vocabulary({schemes[key]: frozenset(str(c["code"]) for c in entries)
+                       for key, entries in concepts.items() if key in schemes and isinstance(entries, list)},
+                      frozenset(provinces))
 
 
 def _checked(call: Any, *args: Any) -> Any:
