@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     store_graph_store_url: str | None = None   # Graph Store Protocol; default: .../store
     store_user: str | None = None
     store_password: str | None = None
+    store_auth: Literal["basic", "digest"] = "basic"   # the HTTP scheme of the write endpoints (Virtuoso: digest)
     # sentence-transformers model: "use-multilingual" (bundled USE v3), "minilm" (bundled
     # all-MiniLM-L6-v2), or a local model directory; always loaded offline
     embedding_model: str = "use-multilingual"

@@ -16,13 +16,11 @@ ones, never a half-loaded graph.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import re
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -30,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pyoxigraph as ox
 
 from . import queries
@@ -53,6 +52,13 @@ _VIRTUOSO_BOOLEAN_JSON = re.compile(
 _VIRTUOSO_BNODE_NT = re.compile(rb"(^|\s)_:nodeID://", re.MULTILINE)
 _VIRTUOSO_BOOLEAN_NT = re.compile(rb'(?<!\\)"([01])"\^\^<http://www\.w3\.org/2001/XMLSchema#boolean>')
 _BOOLEAN_WORDS = {b"1": b"true", b"0": b"false"}
+# Virtuoso stores every geo:wktLiteral as its own virtrdf:Geometry (single-precision coordinates; it cannot be
+# turned off: openlink/virtuoso-opensource#456, #808); the reader gives the standard datatype back. The
+# coordinates stay as Virtuoso rounded them (within 1e-5 degree, about a metre: docs/deploy.md)
+_VIRTUOSO_GEOMETRY = b"http://www.openlinksw.com/schemas/virtrdf#Geometry"
+_WKT_LITERAL = b"http://www.opengis.net/ont/geosparql#wktLiteral"
+_VIRTUOSO_GEOMETRY_JSON = re.compile(rb'("datatype"\s*:\s*")' + re.escape(_VIRTUOSO_GEOMETRY) + rb'"')
+_VIRTUOSO_GEOMETRY_NT = re.compile(rb'(?<!\\)"\^\^<' + re.escape(_VIRTUOSO_GEOMETRY) + rb'>')
 _EMPTY = ox.Store()          # parses queries locally, so a syntax error reads the same on every backend
 
 
@@ -66,31 +72,42 @@ class StoreServerTimeout(StoreServerError, TimeoutError):
 
 @dataclass(frozen=True)
 class Credentials:
+    """Who publishes: sent to the write endpoints only, with the HTTP scheme the server asks for
+    (Oxigraph behind a proxy: Basic; Virtuoso's ``/sparql-auth`` and ``/sparql-graph-crud-auth``: Digest)."""
+
     user: str | None = None
     password: str | None = None
+    scheme: str = "basic"    # or "digest" (KRINGLOOP_STORE_AUTH)
 
-    def header(self) -> dict[str, str]:
+    def auth(self) -> httpx.Auth | None:
         if not self.user:
-            return {}
-        token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode("ascii")
-        return {"Authorization": f"Basic {token}"}
+            return None
+        if self.scheme == "digest":
+            return httpx.DigestAuth(self.user, self.password or "")
+        return httpx.BasicAuth(self.user, self.password or "")
 
 
-def _http(url: str, *, data: bytes | None, headers: dict[str, str], timeout_s: float,
-          method: str = "POST") -> tuple[str, bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+def _http(url: str, *, data: bytes | None, headers: dict[str, str], timeout_s: float, method: str = "POST",
+          credentials: Credentials = Credentials()) -> tuple[str, bytes]:
+    """One write request (publishing); errors become StoreServerError / StoreServerTimeout / StoreMissing."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:   # noqa: S310 - configured URL
-            return response.headers.get("Content-Type", ""), response.read()
-    except urllib.error.HTTPError as exc:
-        body = exc.read().decode("utf-8", "replace")[:500]
-        if "timeout" in body.lower() or exc.code in (408, 504):
-            raise StoreServerTimeout(f"the store server stopped the query at its time limit: {body}") from None
-        raise StoreServerError(f"the store server answered {exc.code}: {body}") from None
-    except TimeoutError:
+        response = httpx.request(method, url, content=data, headers=headers, timeout=timeout_s,
+                                 auth=credentials.auth())
+    except httpx.TimeoutException:
         raise StoreServerTimeout(f"the store server did not answer within {timeout_s:g} s") from None
-    except (urllib.error.URLError, ConnectionError, OSError) as exc:
+    except httpx.HTTPError as exc:
         raise StoreMissing(f"the store server at {url} cannot be reached ({exc})") from None
+    if response.status_code == 401:
+        asked = response.headers.get("WWW-Authenticate", "").split(" ")[0] or "credentials"
+        given = f"{credentials.scheme.title()} credentials of {credentials.user!r}" if credentials.user else "no credentials"
+        raise StoreServerError(f"the store server refused {given} at {url}: it asks for {asked} "
+                               "(KRINGLOOP_STORE_USER, KRINGLOOP_STORE_PASSWORD, KRINGLOOP_STORE_AUTH=basic|digest)")
+    if response.status_code >= 400:
+        body = response.text[:500]
+        if "timeout" in body.lower() or response.status_code in (408, 504):
+            raise StoreServerTimeout(f"the store server stopped the request at its time limit: {body}")
+        raise StoreServerError(f"the store server answered {response.status_code}: {body}")
+    return response.headers.get("Content-Type", ""), response.content
 
 
 _KEPT = threading.local()   # one open connection per thread and server: a new one per query costs milliseconds
@@ -171,6 +188,7 @@ def _parse(content_type: str, body: bytes) -> Any:
             raise StoreServerError("the store server sent an empty answer")
         body = _VIRTUOSO_BNODE_JSON.sub(rb"\1", body)
         body = _VIRTUOSO_BOOLEAN_JSON.sub(lambda m: m.group(1) + _BOOLEAN_WORDS[m.group(2)] + b'"', body)
+        body = _VIRTUOSO_GEOMETRY_JSON.sub(lambda m: m.group(1) + _WKT_LITERAL + b'"', body)
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     if kind == "application/sparql-results+xml":
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
@@ -178,6 +196,7 @@ def _parse(content_type: str, body: bytes) -> Any:
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
     if kind in formats:
         body = _VIRTUOSO_BNODE_NT.sub(rb"\1_:", body)
+        body = _VIRTUOSO_GEOMETRY_NT.sub(b'"^^<' + _WKT_LITERAL + b'>', body)
         body = _VIRTUOSO_BOOLEAN_NT.sub(lambda m: b'"' + _BOOLEAN_WORDS[m.group(1)] + b'"^^<http://www.w3.org/2001/XMLSchema#boolean>', body)
         return iter([q.triple for q in ox.parse(body, format=formats[kind])])
     raise StoreServerError(f"the store server answered in an unexpected format {content_type!r}")
@@ -322,7 +341,7 @@ class ServerEndpoints:
         root = query_url.rsplit("/", 1)[0]
         return cls(query_url=query_url, update_url=settings.store_update_url or f"{root}/update",
                    graph_store_url=settings.store_graph_store_url or f"{root}/store",
-                   credentials=Credentials(settings.store_user, settings.store_password))
+                   credentials=Credentials(settings.store_user, settings.store_password, settings.store_auth))
 
 
 def publish_to_server(nquads: bytes, endpoints: ServerEndpoints) -> str:
@@ -337,17 +356,18 @@ def publish_to_server(nquads: bytes, endpoints: ServerEndpoints) -> str:
             raise StoreServerError("the dataset has triples outside a named graph; Kringloop publishes named graphs only")
         by_graph[quad.graph_name.value].append(quad.triple)
     generation = new_generation_name()
-    auth = endpoints.credentials.header()
     _, previous = _publication(endpoints.query_url, endpoints.timeout_s)
     staged: dict[str, str] = {}
     for index, (graph, triples) in enumerate(sorted(by_graph.items())):
         staging = f"{STAGING_PREFIX}{generation}:{index}"
         target = f"{endpoints.graph_store_url}?{urllib.parse.urlencode({'graph': staging})}"
         _http(target, data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"",
-              headers={"Content-Type": "application/n-triples", **auth}, timeout_s=endpoints.timeout_s, method="PUT")
+              headers={"Content-Type": "application/n-triples"}, timeout_s=endpoints.timeout_s, method="PUT",
+              credentials=endpoints.credentials)
         staged[graph] = staging
     _http(endpoints.update_url, data=urllib.parse.urlencode({"update": switch_update(staged, previous, generation)}).encode(),
-          headers={"Content-Type": "application/x-www-form-urlencoded", **auth}, timeout_s=endpoints.timeout_s)
+          headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout_s=endpoints.timeout_s,
+          credentials=endpoints.credentials)
     return generation
 
 

@@ -71,6 +71,29 @@ def oxigraph_url(built_graph: BuildReport, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture(scope="session")
+def virtuoso(built_graph: BuildReport, tmp_path_factory: pytest.TempPathFactory):
+    """A Virtuoso Open Source 7 (started here) holding the built graph, published as a generation the way an
+    operator would: ``publish_to_server`` through Virtuoso's Digest-guarded write endpoints, as a publisher
+    account that may write graphs and nothing else. Readers use the anonymous, read-only ``/sparql``.
+
+    Fails (never skips) when Virtuoso cannot be started: ``make test`` installs it.
+    """
+    from fixtures.virtuoso import VirtuosoUnavailable, virtuoso_server
+    from kg.store_server import Credentials, ServerEndpoints, publish_to_server
+
+    try:
+        with virtuoso_server(tmp_path_factory.mktemp("virtuoso"), max_query_s=30) as server:
+            server.create_publisher("kringloop_publisher", "publish-secret")
+            server.endpoints = ServerEndpoints(
+                query_url=server.url, update_url=server.update_url, graph_store_url=server.graph_store_url,
+                credentials=Credentials("kringloop_publisher", "publish-secret", "digest"))
+            publish_to_server((Path(built_graph.store_path).parent / "kringloop.nq").read_bytes(), server.endpoints)
+            yield server
+    except VirtuosoUnavailable as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL cluster (started here on a free port); tests take databases with ``new_database``."""
     from fixtures.postgres import postgres_cluster
