@@ -1,4 +1,4 @@
-"""The whole app on the Oxigraph-server backend answers as on the embedded store.
+"""The whole app on a store server (Oxigraph server, Virtuoso 7) answers as on the embedded store.
 
 The server app has no local store and an empty build folder: everything it shows comes from the
 server (KRINGLOOP_STORE_URL); data/ is only the code's own copy of the vocabulary and map shapes.
@@ -21,12 +21,15 @@ from kg.store_server import SparqlServerStore
 GENT = "44021"
 
 
-@pytest.fixture(scope="module")
-def clients(graph_store: GraphStore, oxigraph_url: str,
+@pytest.fixture(scope="module", params=["oxigraph-server", "virtuoso"])
+def clients(request: pytest.FixtureRequest, graph_store: GraphStore,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, TestClient]]:
+    """(the app on the embedded store, the app on the server); the second has no store or build folder."""
+    store_url = (request.getfixturevalue("oxigraph_url") if request.param == "oxigraph-server"
+                 else request.getfixturevalue("virtuoso").url)
     empty = tmp_path_factory.mktemp("replica")
     embedded = Settings(store_path=Path(graph_store.path), embedding_model="hashing", state_dir=empty / "var-a")
-    server = Settings(store_url=oxigraph_url, store_path=empty / "no-store", build_dir=empty / "no-build",
+    server = Settings(store_url=store_url, store_path=empty / "no-store", build_dir=empty / "no-build",
                       embedding_model="hashing", state_dir=empty / "var-b")
     with TestClient(create_app(embedded)) as a, TestClient(create_app(server)) as b:
         assert isinstance(b.app.state.services.current().store, SparqlServerStore)
