@@ -138,7 +138,7 @@ def published_version(store_path: Path, base_iri: str, *, server: ServerEndpoint
     return max((int(r["version"]) for r in rows), default=0)
 
 
-_RECORDED: dict[str, tuple[str, bytes]] = {}   # state location -> (SHA-256, N-Quads) of the recorded base read last
+_RECORDED: dict[str, tuple[str, str, bytes]] = {}   # state location -> (SHA-256, base IRI, N-Quads) read last
 _RECORDED_LOCK = threading.Lock()
 
 
@@ -169,16 +169,15 @@ def _recorded_base(state_dir: Any, base_iri: str) -> bytes:
     key = str(state_dir)
     with _RECORDED_LOCK:
         cached = _RECORDED.get(key)
-        if cached is not None and cached[0] == base_digest(state_dir):
-            return cached[1]
-        record = load_base(state_dir)
-        if record is None:
-            raise StoreMissing("the recorded base dataset is gone; run 'kringloop build --publish'")
-        if record.base_iri != base_iri:
-            raise StoreMissing(f"the published build was made for base IRI {record.base_iri}, this server is "
-                               f"configured for {base_iri}; set KRINGLOOP_BASE_IRI alike or publish again")
-        _RECORDED[key] = (record.sha256, record.nquads)
-        return record.nquads
+        if cached is None or cached[0] != base_digest(state_dir):
+            record = load_base(state_dir)
+            if record is None:
+                raise StoreMissing("the recorded base dataset is gone; run 'kringloop build --publish'")
+            cached = _RECORDED[key] = (record.sha256, record.base_iri, record.nquads)
+    if cached[1] != base_iri:   # its IRIs would not match the curated triples, rebased to this server's
+        raise StoreMissing(f"the published build was made for base IRI {cached[1]}, this server is "
+                           f"configured for {base_iri}; set KRINGLOOP_BASE_IRI alike or publish again")
+    return cached[2]
 
 
 def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
