@@ -302,7 +302,7 @@ def connect(location: Any) -> Connection:
             raw = psycopg.connect(location, autocommit=True, row_factory=_row_factory, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.OperationalError as exc:   # down, unreachable, refusing: the caller answers 503, not 500
             raise StateUnavailable("the state database cannot be reached; try again shortly",
-                                   detail=f"{describe(location)}: {exc}") from None
+                                   detail=f"{describe(location)}: {' '.join(str(exc).split())}") from None
         conn = Connection(raw, postgres=True)
         if location not in _MIGRATED:
             _migrate(conn)

@@ -134,3 +134,13 @@ def test_the_sqlite_state_keeps_buckets_in_memory(build_dir: Path, tmp_path: Pat
         codes = [client.post("/api/v1/registrations", json={"nis_code": "24062"}).status_code for _ in range(2)]
         assert codes == [201, 429]
         assert type(app.state.rate_limiters["registrations"]) is TokenBucket
+
+
+def test_the_cli_says_in_one_line_that_the_state_cannot_be_reached(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.cli import main as cli_main
+
+    dead = f"postgresql://postgres:secret@127.0.0.1:{free_port()}/kringloop"
+    assert cli_main(["token", "list", "--state-dir", dead]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot be reached" in err and "Traceback" not in err
+    assert "secret" not in err   # the password never shows
