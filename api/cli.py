@@ -12,6 +12,7 @@ import sys
 from kg.errors import KgError
 from recommender.cop import CopError
 from recommender.errors import RecommenderError
+from state.errors import StateUnavailable
 
 from .commands import COMMANDS
 from .usage import UsageError
@@ -21,6 +22,7 @@ from .usage import UsageError
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, 2), (RecommenderError, 2), (CopError, 2), (KgError, 2),
     (ValueError, 2), (LookupError, 2), (FileNotFoundError, 2),
+    (StateUnavailable, 1),   # the PostgreSQL state did not answer: not the user's input, but still one line
 )
 
 
@@ -43,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except tuple(cls for cls, _ in EXIT_CODES) as exc:
-        print(f"kringloop {args.command}: {exc}", file=sys.stderr)
+        detail = f" ({exc.detail})" if getattr(exc, "detail", "") else ""   # the operator may see the host
+        print(f"kringloop {args.command}: {exc}{detail}", file=sys.stderr)
         return next(code for cls, code in EXIT_CODES if isinstance(exc, cls))
     except KeyboardInterrupt:
         return 130

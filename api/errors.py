@@ -18,7 +18,7 @@ from kg.curation_graph import CurationError
 from kg.errors import KgError, ShapesMissing, StoreMissing, UnknownQuery
 from recommender.cop import CopError, CopInputError, Infeasible, PlanTimeout
 from recommender.errors import InvalidProfile, RecommenderError, UnknownGovernment
-from state.errors import StateError
+from state.errors import StateError, StateUnavailable
 
 from .error_shape import MAX_MESSAGE, ApiError, error_body, short
 from .search import SearchError
@@ -35,11 +35,12 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (RecommenderError, 400),
     (CopInputError, 422), (Infeasible, 422), (PlanTimeout, 503),
     (CopError, 400),
+    (StateUnavailable, 503),    # the PostgreSQL state cannot be reached: momentary, never a stack trace
     (StateError, 400),
     (SearchError, 422),
 )
 DOMAIN_ERRORS = (KgError, RecommenderError, CopError, StateError, SearchError)
-RETRY_AFTER_S = 5   # a 503 from a domain error is momentary (a store being published, a busy solver)
+RETRY_AFTER_S = 5   # a 503 from a domain error is momentary (a store being published, a busy solver, a database restarting)
 
 
 def status_of(exc: Exception, method: str = "POST") -> int:

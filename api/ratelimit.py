@@ -1,4 +1,4 @@
-"""Per-client rate limits (an in-process token bucket per client IP) and request body size limits.
+"""Per-client rate limits (a token bucket per client IP) and request body size limits.
 
 Use on any expensive route::
 
@@ -10,12 +10,20 @@ The bucket named ``"sparql"`` allows ``DEFAULT_LIMITS["sparql"]`` = (requests pe
 client IP unless ``KRINGLOOP_RATE_LIMITS`` overrides it (JSON, e.g. ``{"sparql": [50, 100]}``).
 Over the limit a client gets 429 with ``Retry-After`` in the canonical error body. The client is
 ``request.client.host``: behind a reverse proxy run uvicorn with ``--forwarded-allow-ips`` so that
-this is the real client and not the proxy. Limits are per process: with N worker processes a
-client may get up to N times the rate.
+this is the real client and not the proxy.
+
+Where the buckets live follows the state location (``KRINGLOOP_STATE_URL``): with PostgreSQL they are rows
+shared by every replica and worker process (state/ratebuckets.py: one atomic statement per request, so a
+client gets the configured rate in total, whichever replica answers). With the SQLite state (one machine)
+each process keeps its buckets in memory: several worker processes on one machine each count on their own,
+so a client may get up to N times the rate from N processes. If the PostgreSQL state cannot be reached the
+limiter fails closed: the request is answered 503 (``StateUnavailable`` in api/errors.py, with
+``Retry-After``), never let through uncounted.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -25,6 +33,10 @@ from typing import Any
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from state.db import is_postgres
+from state.errors import StateUnavailable
+from state.ratebuckets import SharedTokenBucket
 
 from .errors import ApiError, error_body
 
@@ -37,6 +49,7 @@ DEFAULT_LIMITS: dict[str, tuple[float, int]] = {
     "recommendations": (5.0, 20),
     "cops": (1.0, 5),
 }
+log = logging.getLogger("kringloop.ratelimit")
 MAX_CLIENTS = 10_000  # buckets kept; the least recently seen are dropped first (a full bucket is the default anyway)
 
 
@@ -63,7 +76,7 @@ class TokenBucket:
         return wait
 
 
-def _limiter(request: Request, name: str) -> TokenBucket:
+def _limiter(request: Request, name: str) -> TokenBucket | SharedTokenBucket:
     state = request.app.state
     limiters = getattr(state, "rate_limiters", None)
     if limiters is None:
@@ -71,7 +84,11 @@ def _limiter(request: Request, name: str) -> TokenBucket:
     if name not in limiters:
         overrides = getattr(state.settings, "rate_limits", {}) or {}
         rate, burst = overrides.get(name, DEFAULT_LIMITS.get(name, (5.0, 20)))
-        limiters.setdefault(name, TokenBucket(rate, int(burst)))
+        location = state.settings.state_location
+        # PostgreSQL: replicas share the state, so they share the buckets too; SQLite: one machine, in memory
+        limiter = (SharedTokenBucket(location, name, rate, int(burst)) if is_postgres(location)
+                   else TokenBucket(rate, int(burst)))
+        limiters.setdefault(name, limiter)
     return limiters[name]
 
 
@@ -80,7 +97,11 @@ def rate_limit(name: str) -> Any:
 
     def check(request: Request) -> None:
         client = request.client.host if request.client else "unknown"
-        wait = _limiter(request, name).take(client)
+        try:
+            wait = _limiter(request, name).take(client)
+        except StateUnavailable as exc:   # answered 503 by api/errors.py; the reason goes to the log only
+            log.warning("rate limit %s refused a request: %s", name, exc.detail or exc)
+            raise
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             raise ApiError(f"too many requests to {name}; retry in {seconds} s", status=429,

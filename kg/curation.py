@@ -5,8 +5,10 @@ committed, in one SQLite transaction (state/db.py), together with its source URL
 (token name) and the time. The committed triples are exactly the validated ones.
 
 Publishing: after a commit, ``publish`` writes a new store generation (``kg.store.write_store``) from
-the base quads of the last build (``build/kringloop.nq``) minus what curation supersedes, plus the
-named graph ``B graph/curatie``. A rebuild from ``data/`` loses nothing: ``apply_curation`` composes
+the base quads of the last build minus what curation supersedes, plus the named graph ``B graph/curatie``.
+The base is ``build/kringloop.nq``, except with a store server: there it is the base the last
+``kringloop build --publish`` recorded in the state (state/base_dataset.py), so a replica that is only
+code and settings accepts curation too (see ``base_source``). A rebuild from ``data/`` loses nothing: ``apply_curation`` composes
 the same way inside ``kg.build.build``, and a server that starts on a store whose curation version
 differs from the database republishes first (``publish_if_stale``).
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, ORG, OWL, XSD
 
+from state.base_dataset import base_digest, load_base, mark_published, record_base
 from state.db import exists, opened, publish_lock, transaction
 
 from . import queries
@@ -134,21 +138,78 @@ def published_version(store_path: Path, base_iri: str, *, server: ServerEndpoint
     return max((int(r["version"]) for r in rows), default=0)
 
 
+_RECORDED: dict[str, tuple[str, str, bytes]] = {}   # state location -> (SHA-256, base IRI, N-Quads) read last
+_RECORDED_LOCK = threading.Lock()
+
+
+def base_source(state_dir: Any, build_dir: Path, base_iri: str, *,
+                server: ServerEndpoints | None) -> tuple[tuple, Callable[[], bytes]]:
+    """Which base quads curation composes from: (a key that changes when the base does, a reader of the bytes).
+
+    With a store server, the base the last ``kringloop build --publish`` recorded in the state. Why there
+    and not build/: replicas share only the store server and the state, so that is where every replica
+    finds the same base without a build/ of its own; and a replica's own build/, if it has one, may be
+    older than the build that was published, so composing from it would silently roll the published graph
+    back. Without a store server (one machine), or before any build was recorded: ``build/kringloop.nq``.
+    """
+    if server is not None:
+        digest = base_digest(state_dir)
+        if digest is not None:
+            return ("recorded", digest), lambda: _recorded_base(state_dir, base_iri)
+    base = Path(build_dir) / BASE_NQ
+    if not base.is_file():
+        hint = ("run 'kringloop build --publish' (it records the base in the state for every replica)"
+                if server is not None else "run 'kringloop build' first")
+        raise StoreMissing(f"no {base} and no published build recorded in the state; {hint}")
+    stat = base.stat()
+    return ("file", str(base), stat.st_mtime_ns, stat.st_size), base.read_bytes
+
+
+def _recorded_base(state_dir: Any, base_iri: str) -> bytes:
+    key = str(state_dir)
+    with _RECORDED_LOCK:
+        cached = _RECORDED.get(key)
+        if cached is None or cached[0] != base_digest(state_dir):
+            record = load_base(state_dir)
+            if record is None:
+                raise StoreMissing("the recorded base dataset is gone; run 'kringloop build --publish'")
+            cached = _RECORDED[key] = (record.sha256, record.base_iri, record.nquads)
+    if cached[1] != base_iri:   # its IRIs would not match the curated triples, rebased to this server's
+        raise StoreMissing(f"the published build was made for base IRI {cached[1]}, this server is "
+                           f"configured for {base_iri}; set KRINGLOOP_BASE_IRI alike or publish again")
+    return cached[2]
+
+
 def publish(*, state_dir: Path, build_dir: Path, store_path: Path, base_iri: str,
-            server: ServerEndpoints | None = None) -> int:
+            server: ServerEndpoints | None = None, new_base: bool = False) -> int:
     """Write a new store generation with the current curation; returns the version published.
 
     The generation goes to the store server when one is configured, else to the embedded store at
     ``store_path``. The state is read inside the lock, so whoever publishes last publishes the newest commit.
+    ``new_base`` (``kringloop build --publish``): the build in ``build_dir`` becomes the recorded base that
+    every curator publishing to the server composes from (:func:`base_source`).
     """
-    base = Path(build_dir) / BASE_NQ
-    if not base.is_file():
-        raise StoreMissing(f"no {base}; run 'kringloop build' first")
+    if new_base:
+        base_file = Path(build_dir) / BASE_NQ
+        if not base_file.is_file():
+            raise StoreMissing(f"no {base_file}; run 'kringloop build' first")
+    else:
+        base_source(state_dir, build_dir, base_iri, server=server)   # fail before waiting for the lock
     with publish_lock(state_dir):   # one publisher at a time, across processes and replicas
+        if new_base:
+            base = base_file.read_bytes()
+            # recorded before the server is written: if publishing then fails, the next publish (a curation
+            # commit, a retry) sends this build; the other order could leave the old base recorded after the
+            # new one went out, and the next curation commit would silently put the old build back
+            digest = record_base(state_dir, base, base_iri=base_iri)
+        else:
+            base = base_source(state_dir, build_dir, base_iri, server=server)[1]()
         version = curation_version(state_dir)
-        dataset = apply_curation(base.read_bytes(), state_dir, base_iri)
+        dataset = apply_curation(base, state_dir, base_iri)
         if server is not None:
-            publish_to_server(dataset, server)
+            generation = publish_to_server(dataset, server)
+            if new_base:
+                mark_published(state_dir, digest, generation)
         else:
             store = write_store(dataset, Path(store_path))
             del store
@@ -189,15 +250,14 @@ class Curator:
             self._sources = load_sources(self.data_dir)
         return self._sources
 
+    def _base(self) -> tuple[tuple, Callable[[], bytes]]:
+        return base_source(self.state_dir, self.build_dir, self.iris.base, server=self.server)
+
     def _base_context(self) -> Context:
-        base = self.build_dir / BASE_NQ
-        if not base.is_file():
-            raise StoreMissing(f"no {base}; run 'kringloop build' first")
-        stat = base.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
+        key, read = self._base()
         if self._context is None or self._context[0] != key:
             shapes = Graph().parse(self.shapes_file, format="turtle") if self.shapes_file.exists() else Graph()
-            self._context = (key, Context.from_base(base.read_bytes(), iris=self.iris, shapes=shapes))
+            self._context = (key, Context.from_base(read(), iris=self.iris, shapes=shapes))
         return self._context[1]
 
     def _curated(self) -> dict[tuple[str, str], dict[str, Any] | None]:
@@ -270,7 +330,7 @@ class Curator:
         """An organisation still named in a case or collaboration cannot be retired (its IRI would dangle)."""
         if kind != "organisation":
             return
-        base = (self.build_dir / BASE_NQ).read_bytes()
+        base = self._base()[1]()
         kept = superseded_filter(base, iris=self.iris, cases={i for k, i in curated_after if k == "case"},
                                  organisations={i for k, i in curated_after if k == "organisation"})
         users = {q.subject.value for q in kept if isinstance(q.object, ox.NamedNode) and q.object.value == iri
@@ -329,5 +389,5 @@ class Curator:
                                 base_iri=self.iris.base, server=self.server)
 
 
-__all__ = ["CurationConflict", "CurationError", "CurationNotFound", "Curator", "apply_curation",
+__all__ = ["CurationConflict", "CurationError", "CurationNotFound", "Curator", "apply_curation", "base_source",
            "curation_quads", "curation_version", "publish", "publish_if_stale", "published_version"]

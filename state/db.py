@@ -36,10 +36,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .errors import StateUnavailable
+
 DB_NAME = "kringloop.sqlite"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = 7_355_001          # the advisory lock id every PostgreSQL write transaction takes
 PUBLISH_LOCK = 7_355_002        # one curation publisher at a time, across replicas
+CONNECT_TIMEOUT_S = 10          # a PostgreSQL that does not answer within this is reported unavailable
 
 # (version, SQLite DDL, PostgreSQL DDL): applied in order, each in one transaction, never edited once released
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -134,6 +137,55 @@ ALTER TABLE registration_groups ADD COLUMN position INTEGER;
 UPDATE registration_groups SET position = rowid;
 """, """
 ALTER TABLE registration_groups ADD COLUMN IF NOT EXISTS position INTEGER;
+"""),
+    # token buckets shared by app replicas (state/ratebuckets.py): one row per limit and client, holding the
+    # limit in force so that pruning knows when a bucket is full again. Only the PostgreSQL state uses it (with
+    # SQLite, one machine, each process keeps its buckets in memory); SQLite gets it too so both schemas match.
+    (3, """
+CREATE TABLE IF NOT EXISTS rate_buckets (
+    name TEXT NOT NULL,
+    client TEXT NOT NULL,
+    rate REAL NOT NULL,
+    burst REAL NOT NULL,
+    tokens REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    granted INTEGER NOT NULL,
+    PRIMARY KEY (name, client)
+);
+""", """
+CREATE TABLE IF NOT EXISTS rate_buckets (
+    name TEXT NOT NULL,
+    client TEXT NOT NULL,
+    rate DOUBLE PRECISION NOT NULL,
+    burst DOUBLE PRECISION NOT NULL,
+    tokens DOUBLE PRECISION NOT NULL,
+    updated_at DOUBLE PRECISION NOT NULL,
+    granted BOOLEAN NOT NULL,
+    PRIMARY KEY (name, client)
+);
+"""),
+    # the base dataset of the last published build (state/base_dataset.py): a replica with no build/ composes
+    # curation's generations from it; one row, replaced by each `kringloop build --publish`
+    (4, """
+CREATE TABLE IF NOT EXISTS base_dataset (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sha256 TEXT NOT NULL,
+    base_iri TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    generation TEXT,
+    nquads_gz BLOB NOT NULL
+);
+""", """
+CREATE TABLE IF NOT EXISTS base_dataset (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sha256 TEXT NOT NULL,
+    base_iri TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    generation TEXT,
+    nquads_gz BYTEA NOT NULL
+);
 """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -246,7 +298,11 @@ def connect(location: Any) -> Connection:
     if is_postgres(location):
         import psycopg
 
-        raw = psycopg.connect(location, autocommit=True, row_factory=_row_factory, connect_timeout=10)
+        try:
+            raw = psycopg.connect(location, autocommit=True, row_factory=_row_factory, connect_timeout=CONNECT_TIMEOUT_S)
+        except psycopg.OperationalError as exc:   # down, unreachable, refusing: the caller answers 503, not 500
+            raise StateUnavailable("the state database cannot be reached; try again shortly",
+                                   detail=f"{describe(location)}: {' '.join(str(exc).split())}") from None
         conn = Connection(raw, postgres=True)
         if location not in _MIGRATED:
             _migrate(conn)

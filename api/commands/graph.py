@@ -18,6 +18,8 @@ from kg.store import GraphStore, open_store
 from kg.curation import publish
 from kg.store_server import ServerEndpoints, StoreServerError
 from kg.validate import validate_graph
+from state.db import describe
+from state.errors import StateError
 
 from ..usage import UsageError
 from ..config import get_settings
@@ -81,10 +83,11 @@ def publish_build(out: Path) -> None:
     server = ServerEndpoints.from_settings(settings)
     try:   # the same composition and lock as a curation commit's publishing
         version = publish(state_dir=settings.state_location, build_dir=out, store_path=out / "store",
-                          base_iri=settings.base_iri, server=server)
-    except KgError as exc:
+                          base_iri=settings.base_iri, server=server, new_base=True)
+    except (KgError, StateError) as exc:
         raise UsageError(f"publishing to {settings.store_url} failed: {exc}") from None
-    print(f"published to {settings.store_url} (curation version {version}); the dumps stay in {out}")
+    print(f"published to {settings.store_url} (curation version {version}); the dumps stay in {out}; the base "
+          f"quads are recorded in the state {describe(settings.state_location)} for replicas without a build")
 
 
 def print_data_report(data: dict) -> None:

@@ -18,6 +18,7 @@ from kg.curation import Curator
 from kg.errors import StoreMissing
 from kg.textfields import Code, Slug, Text, Url
 from kg.store_server import ServerEndpoints, StoreServerError
+from state.errors import StateError
 
 from ..auth import Coordinator
 from ..ratelimit import rate_limit
@@ -132,7 +133,7 @@ def _run(request: Request, write: Any) -> ChangeOut:
         # this process answers from the new generation at once; others build it when they notice it
         request.app.state.services.refresh()
         published = True
-    except (OSError, RuntimeError, StoreMissing, StoreServerError) as exc:
+    except (OSError, RuntimeError, StoreMissing, StoreServerError, StateError) as exc:   # StateUnavailable too
         log.warning("curation change %s committed but not yet published: %s", change["seq"], type(exc).__name__)
         published = False
     return ChangeOut(**change, published=published)
