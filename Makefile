@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install build bench clean browser pango postgres
+.PHONY: run test install build bench clean browser pango postgres virtuoso
 
 # node_modules holds the pages' browser libraries (leaflet, cytoscape, chart.js, codemirror), served
 # under /vendor; `npm run build` bundles the SPARQL editor (api/frontend/) with esbuild into
@@ -33,6 +33,11 @@ pango:
 postgres:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y postgresql; }
 
+# the store-backend tests also run on OpenLink Virtuoso 7 (Debian's virtuoso-opensource: the engine behind the
+# Flemish government's linked data), started by the tests in a folder of their own on free ports
+virtuoso:
+	command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update && $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
+
 # torch first, pinned to the local CPU build: an unpinned torch pulls a multi-GB CUDA build
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +51,7 @@ build: install
 run: build
 	$(BIN)/kringloop serve --host 127.0.0.1 --port 8000
 
-test: install browser postgres
+test: install browser postgres virtuoso
 	$(BIN)/python -m pytest
 
 # the benchmarks print their numbers (bench/README.md says what each measures); loopback only, bounded
