@@ -1,18 +1,18 @@
 """How Kringloop's queries and the W3C SPARQL 1.1 suite fare on OpenLink Virtuoso Open Source 7.
 
-Installs nothing: it expects Debian's ``virtuoso-opensource`` (``virtuoso-t`` and ``isql-vt`` on PATH) and
-a built graph (``kringloop build``). It starts a throwaway Virtuoso in a temp dir (its own virtuoso.ini,
-free ports on 127.0.0.1), bulk-loads ``build/kringloop.nq`` (``ld_dir`` + ``rdf_loader_run``) plus a
-publication record naming its graphs, and then:
+Installs nothing: it expects Debian's ``virtuoso-opensource`` (``make test`` installs it) and a built graph
+(``kringloop build``). It starts a throwaway Virtuoso (tests/fixtures/virtuoso.py: its own folder and
+virtuoso.ini, free ports on 127.0.0.1), publishes ``build/kringloop.nq`` as an operator would
+(``publish_to_server`` through Virtuoso's Digest-guarded write endpoints, as a publisher account), and then:
 
-(a) runs the example queries (kg/queries/examples/*.rq) and the app's named queries (kg/queries/*.rq, with
-    no variable bound) through Kringloop's store-server backend (``SparqlServerStore``, the class the app
-    uses with ``KRINGLOOP_STORE_URL``) and compares each answer with the embedded store's, as
-    tests/kg/test_store_backends.py does for an Oxigraph server;
+(a) compares every example query and every named query as the app binds it with the embedded store's answer,
+    with tests/kg/test_store_backends.py's own comparison (same rows, same order where the query fixes one,
+    coordinates within 1e-5 degree), through the class the app uses with ``KRINGLOOP_STORE_URL``;
 (b) runs the approved W3C SPARQL 1.1 query-evaluation tests (tests/w3c/) directly against Virtuoso's
-    /sparql endpoint: every data file is loaded once into a graph named by its IRI, and each test names
-    its dataset with the protocol's ``default-graph-uri`` / ``named-graph-uri``; expected results and the
-    comparison (bags under blank-node isomorphism, order under ORDER BY) are tests/api/test_sparql_w3c.py's.
+    /sparql endpoint: every data file is loaded once (Virtuoso's bulk loader) into a graph named by its IRI,
+    and each test names its dataset with the protocol's ``default-graph-uri`` / ``named-graph-uri``; expected
+    results and the comparison (bags under blank-node isomorphism, order under ORDER BY) are
+    tests/api/test_sparql_w3c.py's.
 
 Prints the counts and writes bench/results/virtuoso.json (every failure with its reason).
 
@@ -26,18 +26,12 @@ import argparse
 import json
 import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "api"), str(REPO / "tests" / "kg")]
@@ -45,215 +39,43 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import pyoxigraph as ox  # noqa: E402
+import pytest  # noqa: E402 - the test's comparison fails with pytest.fail
 
 from kg import queries  # noqa: E402
 from kg.store import GraphStore  # noqa: E402
-from kg.store_server import PUBLICATION_GRAPH, SparqlServerStore  # noqa: E402
+from kg.store_server import Credentials, ServerEndpoints, SparqlServerStore, publish_to_server  # noqa: E402
+from fixtures.virtuoso import VirtuosoServer, VirtuosoUnavailable, virtuoso_server  # noqa: E402
 import test_sparql_w3c as w3c  # noqa: E402
-from test_store_backends import ORDER_BY, canonical  # noqa: E402
+import test_store_backends as backends  # noqa: E402
 
 ABSOLUTE_BASE = re.compile(r"^\s*BASE\s*<[a-z][a-z0-9+.-]*:", re.IGNORECASE | re.MULTILINE)
 VIRTUOSO_BNODE_XML = re.compile(rb"<bnode>nodeID://")   # Virtuoso labels blank nodes nodeID://b123, not a valid label
 EMPTY_GRAPH = "urn:kringloop:w3c:no-such-graph"   # names an empty dataset part, as the protocol allows
-INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = {sql_port}
-LiteMode = 0
-DisableUnixSocket = 1
-DisableTcpSocket = 0
-MaxClientConnections = 10
-CheckpointInterval = 60
-O_DIRECT = 0
-CaseMode = 2
-MaxStaticCursorRows = 5000
-CheckpointAuditTrail = 0
-AllowOSCalls = 0
-SchedulerInterval = 10
-DirsAllowed = ., {dir}, /usr/share/virtuoso-opensource-7/vad
-ThreadCleanupInterval = 0
-ThreadThreshold = 10
-ResourcesCleanupInterval = 0
-FreeTextBatchSize = 100000
-SingleCPU = 0
-VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
-PrefixResultNames = 0
-RdfFreeTextRulesSize = 100
-IndexTreeMaps = 64
-MaxQueryMem = 1G
-VectorSize = 1000
-MaxVectorSize = 1000000
-AdjustVectorSize = 0
-ThreadsPerQuery = 2
-AsyncQueueMaxThreads = 4
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections = 4
-DavRoot = DAV
-EnabledDavVSP = 0
-HTTPProxyEnabled = 0
-TempASPXDir = 0
-ServerThreads = 4
-MaxKeepAlives = 4
-KeepAliveTimeout = 10
-HTTPThreadSize = 280000
-HttpPrintWarningsInOutput = 0
-Charset = UTF-8
-EnabledGzipContent = 0
-
-[Client]
-SQL_PREFETCH_ROWS = 100
-SQL_PREFETCH_BYTES = 16000
-SQL_QUERY_TIMEOUT = 0
-SQL_TXN_TIMEOUT = 0
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime = 60
-DeferInferenceRulesInit = 0
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Virtuoso:
-    def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        self.sql_port, self.http_port = free_port(), free_port()
-        self.url = f"http://127.0.0.1:{self.http_port}/sparql"
-
-    def isql(self, script: str) -> str:
-        """Runs SQL (``SPARQL ...`` lines included) as dba; any error ends the report."""
-        done = subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", "VERBOSE=OFF", "BANNER=OFF",
-                               "PROMPT=OFF", "ECHO=OFF", "ERRORS=stdout"], input=script, capture_output=True,
-                              text=True, timeout=1800, cwd=self.dir)
-        output = done.stdout + done.stderr
-        if done.returncode != 0 or "*** Error" in output:
-            raise SystemExit(f"isql failed: {output[-1500:]}")
-        return output
-
-    def load_nquads(self, name: str, nquads: bytes) -> None:
-        folder = self.dir / name
-        folder.mkdir()
-        (folder / "data.nq").write_bytes(nquads)
-        self.isql(f"ld_dir('{folder}', '*.nq', 'urn:kringloop:virtuoso:unused');\nrdf_loader_run();\ncheckpoint;\n")
-        errors = self.isql(f"SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL "
-                           f"AND ll_file LIKE '{folder}%';\n")
-        if "data.nq" in errors:
-            raise SystemExit(f"Virtuoso could not load {name}: {errors[-1500:]}")
-
-
-@contextmanager
-def virtuoso_server() -> Iterator[Virtuoso]:
-    if not shutil.which("virtuoso-t") or not shutil.which("isql-vt"):
-        raise SystemExit("Virtuoso is not installed: apt-get install -y virtuoso-opensource")
-    with tempfile.TemporaryDirectory(prefix="kringloop-virtuoso-") as tmp:
-        server = Virtuoso(Path(tmp))
-        (server.dir / "virtuoso.ini").write_text(INI.format(dir=server.dir, sql_port=server.sql_port,
-                                                            http_port=server.http_port))
-        log = open(server.dir / "stdout.log", "wb")   # noqa: SIM115 - closed below
-        process = subprocess.Popen(["virtuoso-t", "-f", "+configfile", str(server.dir / "virtuoso.ini")],
-                                   cwd=server.dir, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(600):
-                if process.poll() is not None:
-                    raise SystemExit(f"virtuoso-t exited ({process.returncode}): "
-                                     f"{(server.dir / 'stdout.log').read_text(errors='replace')[-1500:]}")
-                try:
-                    urllib.request.urlopen(server.url + "?query=ASK%7B%7D", timeout=2)
-                    break
-                except (OSError, urllib.error.HTTPError):
-                    time.sleep(0.2)
-            else:
-                raise SystemExit("Virtuoso did not answer on /sparql within 120 s")
-            yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
-
-
-def version(server: Virtuoso) -> str:
-    lines = server.isql("SELECT sys_stat('st_dbms_ver');\n").split()
-    return next((w for w in lines if w[:1].isdigit()), "?")
-
-
 # --- (a) Kringloop's queries ------------------------------------------------------------------------------
 
-def publication_record(graphs: list[str], generation: str) -> bytes:
-    record = ox.NamedNode(PUBLICATION_GRAPH)
-    quads = [ox.Quad(record, ox.NamedNode("urn:kringloop:generation"), ox.Literal(generation), record)]
-    quads += [ox.Quad(record, ox.NamedNode("urn:kringloop:graph"), ox.NamedNode(g), record) for g in graphs]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-
-
-def compare(embedded: GraphStore, server: SparqlServerStore, text: str) -> str | None:
-    """None when Virtuoso answers as the embedded store does (same order too under ORDER BY), else why not."""
+def differs(embedded: GraphStore, server: SparqlServerStore, text: str, substitutions: dict | None = None) -> str | None:
+    """None when Virtuoso answers as the embedded store does (the test's comparison), else why not."""
     try:
-        expected = canonical(embedded.query(text))
-    except (SyntaxError, ValueError, OSError) as exc:
-        return f"embedded store fails too: {exc}"
-    try:
-        got = canonical(server.query(text))
+        backends.compare(text, embedded, server, substitutions)
+    except (AssertionError, pytest.fail.Exception) as exc:
+        return f"answers differ: {' '.join(str(exc).split())[:500]}"
     except Exception as exc:   # noqa: BLE001 - every failure is reported, none ends the run
-        return f"error: {str(exc)[:400]}"
-    if got != expected:
-        if isinstance(expected, tuple) and isinstance(got, tuple):
-            got_rows, expected_rows = set(got[1]), set(expected[1])
-            missing = [r for r in expected[1] if r not in got_rows][:3]
-            extra = [r for r in got[1] if r not in expected_rows][:3]
-            return (f"answers differ: {len(expected[1])} rows expected, {len(got[1])} got; "
-                    f"e.g. missing {missing} extra {extra}")[:600]
-        return f"answers differ: expected {str(expected)[:200]} got {str(got)[:200]}"
-    if ORDER_BY.search(text) and isinstance(expected, tuple):
-        order_e = [tuple(str(r[v]) for v in expected[0]) for r in embedded.query(text)]
-        order_s = [tuple(str(r[v]) for v in expected[0]) for r in server.query(text)]
-        if [r for r in order_s if "_:" not in "".join(r)] != [r for r in order_e if "_:" not in "".join(r)]:
-            return "same rows, different order under ORDER BY"
+        return f"error: {' '.join(str(exc).split())[:400]}"
     return None
 
 
-def run_kringloop_queries(server: Virtuoso, embedded: GraphStore) -> dict:
+def run_kringloop_queries(server: VirtuosoServer, embedded: GraphStore) -> dict:
     store = SparqlServerStore.connect(server.url, timeout_s=120)
-    sizes_agree = store.graph_sizes() == embedded.graph_sizes()
-    result: dict = {"graph_sizes_agree": sizes_agree, "graph_sizes": store.graph_sizes()}
-    for group, paths in (("examples", sorted(queries.EXAMPLE_DIR.glob("*.rq"))),
-                         ("named", sorted((REPO / "kg" / "queries").glob("*.rq")))):
-        failures = {}
-        for path in paths:
-            reason = compare(embedded, store, path.read_text(encoding="utf-8"))
-            if reason:
-                failures[path.stem] = reason
-        result[group] = {"total": len(paths), "same": len(paths) - len(failures), "failures": failures}
+    result: dict = {"graph_sizes_agree": store.graph_sizes() == embedded.graph_sizes(), "graph_sizes": store.graph_sizes()}
+    failures = {p.stem: reason for p in backends.EXAMPLES
+                if (reason := differs(embedded, store, p.read_text(encoding="utf-8")))}
+    result["examples"] = {"total": len(backends.EXAMPLES), "same": len(backends.EXAMPLES) - len(failures),
+                          "failures": failures}
+    bind, cases = backends.binder(embedded), backends.named_cases()
+    failures = {backends.case_id(name, bindings): reason for name, bindings in cases
+                if (reason := differs(embedded, store, queries.load(name), bind(bindings) or None))}
+    result["named"] = {"queries": len(backends.NAMED), "total": len(cases), "same": len(cases) - len(failures),
+                       "failures": failures}
     return result
 
 
@@ -322,7 +144,7 @@ def virtuoso_verdict(url: str, test: w3c.W3cTest, expected: w3c.Outcome) -> str 
     return reason[:700] if reason else None
 
 
-def run_w3c(server: Virtuoso) -> dict:
+def run_w3c(server: VirtuosoServer) -> dict:
     tests = w3c.EVAL_TESTS
     server.load_nquads("w3c", w3c_dataset(tests))
     failures, engine_fails, passes = {}, 0, 0
@@ -348,24 +170,30 @@ def main() -> None:
     if not nq.exists() or not store_path.exists():
         raise SystemExit(f"no built graph in {args.build_dir}: run `kringloop build` first")
     embedded = GraphStore.open(store_path)
-    graphs = sorted({q.graph_name.value for q in ox.parse(nq.read_bytes(), format=ox.RdfFormat.N_QUADS)})
 
     started = time.perf_counter()
-    with virtuoso_server() as server:
-        report: dict = {"virtuoso_version": version(server)}
-        load_started = time.perf_counter()
-        server.load_nquads("kringloop", nq.read_bytes())
-        server.load_nquads("publication", publication_record(graphs, "virtuoso-report"))
-        report["kringloop_load_s"] = round(time.perf_counter() - load_started, 2)
-        report["kringloop"] = run_kringloop_queries(server, embedded)
-        report["w3c"] = run_w3c(server)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kringloop-virtuoso-") as tmp, virtuoso_server(Path(tmp)) as server:
+            report: dict = {"virtuoso_version": server.version()}
+            # published as an operator would: through the Digest-guarded write endpoints, as a publisher account
+            server.create_publisher("kringloop_publisher", "publish-secret")
+            endpoints = ServerEndpoints(query_url=server.url, update_url=server.update_url,
+                                        graph_store_url=server.graph_store_url,
+                                        credentials=Credentials("kringloop_publisher", "publish-secret", "digest"))
+            load_started = time.perf_counter()
+            publish_to_server(nq.read_bytes(), endpoints)
+            report["kringloop_publish_s"] = round(time.perf_counter() - load_started, 2)
+            report["kringloop"] = run_kringloop_queries(server, embedded)
+            report["w3c"] = run_w3c(server)
+    except VirtuosoUnavailable as exc:
+        raise SystemExit(str(exc)) from None
     report["run_s"] = round(time.perf_counter() - started, 1)
 
     k, w = report["kringloop"], report["w3c"]
-    print(f"Virtuoso {report['virtuoso_version']}: built graph loaded in {report['kringloop_load_s']} s; "
+    print(f"Virtuoso {report['virtuoso_version']}: built graph published in {report['kringloop_publish_s']} s; "
           f"graph sizes agree with the embedded store: {k['graph_sizes_agree']}")
     for group in ("examples", "named"):
-        print(f"{group} queries: {k[group]['same']}/{k[group]['total']} answer as on the embedded store")
+        print(f"{group} queries: {k[group]['same']}/{k[group]['total']} comparisons answer as on the embedded store")
         for name, reason in k[group]["failures"].items():
             print(f"  {name}: {reason[:200]}")
     print(f"W3C SPARQL 1.1 approved query-evaluation tests: {w['approved_evaluation_tests']}; Virtuoso passes "

@@ -22,7 +22,7 @@ from state.db import describe
 from state.errors import StateError
 
 from ..usage import UsageError
-from ..config import get_settings
+from ..config import Settings, get_settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -77,9 +77,9 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def publish_build(out: Path) -> None:
+def publish_build(out: Path, settings: Settings | None = None) -> None:
     """Load the built dataset (with curation, as in the local store) into the store server."""
-    settings = get_settings()
+    settings = settings or get_settings()
     server = ServerEndpoints.from_settings(settings)
     try:   # the same composition and lock as a curation commit's publishing
         version = publish(state_dir=settings.state_location, build_dir=out, store_path=out / "store",

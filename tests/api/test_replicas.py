@@ -23,6 +23,7 @@ import pytest
 from _state_env import DATA_DIR, GENEROUS_LIMITS
 
 from api.commands.graph import publish_build
+from api.config import Settings
 from fixtures.postgres import new_database
 from fixtures.store_servers import free_port, oxigraph_server
 from state.base_dataset import base_digest
@@ -74,7 +75,7 @@ def test_two_replicas_share_the_graph_and_the_state(build_dir: Path, postgres_se
         # the state, where replicas without a build find them
         monkeypatch.setenv("KRINGLOOP_STORE_URL", store_url)
         monkeypatch.setenv("KRINGLOOP_STATE_URL", state_url)
-        publish_build(build_dir)
+        publish_build(build_dir, Settings())   # read now: get_settings() may hold an earlier test's settings
         assert base_digest(state_url) == hashlib.sha256((build_dir / "kringloop.nq").read_bytes()).hexdigest()
         replicas, empty_builds = [], []
         try:

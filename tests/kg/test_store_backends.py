@@ -161,8 +161,7 @@ def test_the_example_queries_are_not_all_empty(graph_store: GraphStore) -> None:
     assert sum(map(answered, EXAMPLES)) >= len(EXAMPLES) - 2
 
 
-@pytest.fixture(scope="module")
-def bind(graph_store: GraphStore):
+def binder(graph_store: GraphStore):
     """Placeholder -> term: Gent, the case with the most facets and the association with the most members."""
     gent = queries.select(graph_store, "browse_government", id=GENT)[0]["gov"]
     facets = Counter(row["case"] for row in queries.select(graph_store, "browse_case_facets"))
@@ -177,18 +176,26 @@ def bind(graph_store: GraphStore):
     return resolve
 
 
-def _named_cases() -> list:
+@pytest.fixture(scope="module")
+def bind(graph_store: GraphStore):
+    return binder(graph_store)
+
+
+def named_cases() -> list[tuple[str, dict[str, str]]]:
+    """(query name, bindings) for every comparison of a named query."""
     cases = []
     for path in NAMED:
         if path.stem not in UNBOUND_MEANINGLESS:
-            cases.append(pytest.param(path.stem, {}, id=f"{path.stem}-unbound"))
-        for index, bindings in enumerate(BINDINGS.get(path.stem, [])):
-            if bindings:
-                cases.append(pytest.param(path.stem, bindings, id=f"{path.stem}-bound{index}"))
+            cases.append((path.stem, {}))
+        cases += [(path.stem, bindings) for bindings in BINDINGS.get(path.stem, []) if bindings]
     return cases
 
 
-@pytest.mark.parametrize(("name", "bindings"), _named_cases())
+def case_id(name: str, bindings: dict[str, str]) -> str:
+    return f"{name}-{'-'.join(bindings) if bindings else 'unbound'}"
+
+
+@pytest.mark.parametrize(("name", "bindings"), [pytest.param(n, b, id=case_id(n, b)) for n, b in named_cases()])
 def test_named_query_gives_the_same_answer_on_every_backend(name: str, bindings: dict, bind, graph_store: GraphStore,
                                                             server_store: SparqlServerStore) -> None:
     text = queries.load(name)
@@ -249,40 +256,77 @@ def test_switch_is_one_update_that_drops_what_is_no_longer_published() -> None:
         {"1", "https://e/g/a"}
 
 
+def _dataset(n: int) -> bytes:
+    quads = [ox.Quad(ox.NamedNode(f"https://e/s{i}"), ox.NamedNode("https://e/p"), ox.Literal(str(i)),
+                     ox.NamedNode(f"https://e/g{i % 2}")) for i in range(n)]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def _publish_while_reading(url: str, endpoints: ServerEndpoints, sizes: tuple[int, int]) -> set[int]:
+    """Publish generations of alternating sizes while a reader counts; returns the totals it saw."""
+    publish_to_server(_dataset(sizes[0]), endpoints)
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            store = SparqlServerStore.connect(url)
+            seen.add(sum(store.graph_sizes().values()))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for round_ in range(6):
+            publish_to_server(_dataset(sizes[(round_ + 1) % 2]), endpoints)
+    finally:
+        stop.set()
+        reader.join(30)
+    assert len(SparqlServerStore.connect(url).graph_sizes()) == 2
+    # staged graphs are gone after each switch
+    all_graphs = SparqlServerStore(url, timeout_s=10, generation="", graphs=[]).request(
+        queries.load("store_named_graphs"), default_graphs=None, named_graphs=None)
+    assert {"https://e/g0", "https://e/g1", PUBLICATION_GRAPH} <= {r["g"].value for r in all_graphs}
+    assert not any(r["g"].value.startswith("urn:kringloop:staging:") for r in all_graphs)
+    return seen
+
+
 def test_readers_never_see_a_half_published_generation(tmp_path: Path) -> None:
     """While generations of different sizes are published, every count a reader sees is a whole one."""
-    def dataset(n: int) -> bytes:
-        quads = [ox.Quad(ox.NamedNode(f"https://e/s{i}"), ox.NamedNode("https://e/p"), ox.Literal(str(i)),
-                         ox.NamedNode(f"https://e/g{i % 2}")) for i in range(n)]
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-
     sizes = (2000, 6000)
     with oxigraph_server(tmp_path / "data") as url:
         root = url.rsplit("/", 1)[0]
         endpoints = ServerEndpoints(query_url=url, update_url=f"{root}/update", graph_store_url=f"{root}/store")
-        publish_to_server(dataset(sizes[0]), endpoints)
-        seen: set[int] = set()
-        stop = threading.Event()
+        assert _publish_while_reading(url, endpoints, sizes) <= set(sizes)
 
-        def read() -> None:
-            while not stop.is_set():
-                store = SparqlServerStore.connect(url)
-                seen.add(sum(store.graph_sizes().values()))
 
-        reader = threading.Thread(target=read)
-        reader.start()
-        try:
-            for round_ in range(6):
-                publish_to_server(dataset(sizes[(round_ + 1) % 2]), endpoints)
-        finally:
-            stop.set()
-            reader.join(30)
-        assert seen <= set(sizes), seen
-        assert len(SparqlServerStore.connect(url).graph_sizes()) == 2
-        # staged graphs are gone after each switch
-        all_graphs = SparqlServerStore(url, timeout_s=10, generation="", graphs=[]).request(
-            queries.load("store_named_graphs"), default_graphs=None, named_graphs=None)
-        assert {r["g"].value for r in all_graphs} == {"https://e/g0", "https://e/g1", PUBLICATION_GRAPH}
+def test_readers_never_see_a_half_published_generation_on_virtuoso(tmp_path: Path) -> None:
+    """The same on Virtuoso, written through its Digest-guarded endpoints by a publisher account."""
+    from fixtures.virtuoso import VirtuosoUnavailable, virtuoso_server
+    from kg.store_server import Credentials
+
+    sizes = (2000, 30000)
+    try:
+        with virtuoso_server(tmp_path / "virtuoso") as server:
+            server.create_publisher("publisher", "secret")
+            endpoints = ServerEndpoints(query_url=server.url, update_url=server.update_url,
+                                        graph_store_url=server.graph_store_url,
+                                        credentials=Credentials("publisher", "secret", "digest"))
+            assert _publish_while_reading(server.url, endpoints, sizes) <= set(sizes)
+    except VirtuosoUnavailable as exc:
+        pytest.fail(str(exc))
+
+
+def test_publishing_with_the_wrong_credentials_says_what_the_server_asks_for(virtuoso) -> None:
+    from kg.store_server import Credentials, StoreServerError
+
+    for credentials, said in ((Credentials("kringloop_publisher", "publish-secret", "basic"), "asks for Digest"),
+                              (Credentials("kringloop_publisher", "wrong", "digest"), "refused Digest credentials"),
+                              (Credentials(), "refused no credentials")):
+        endpoints = ServerEndpoints(query_url=virtuoso.url, update_url=virtuoso.update_url,
+                                    graph_store_url=virtuoso.graph_store_url, credentials=credentials)
+        with pytest.raises(StoreServerError, match=said):
+            publish_to_server(_dataset(10), endpoints)
+    assert "https://e/g0" not in SparqlServerStore.connect(virtuoso.url).named_graphs()   # nothing was published
 
 
 def test_a_server_whose_default_graph_is_the_union_answers_the_same(built_graph, graph_store: GraphStore,
