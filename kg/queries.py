@@ -25,6 +25,14 @@ def load(name: str, *, examples: bool = False) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def load_update(name: str) -> str:
+    """The text of the SPARQL Update ``queries/{name}.ru``."""
+    path = QUERY_DIR / f"{name}.ru"
+    if not path.is_file():
+        raise UnknownQuery(f"no update named {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
 def to_term(value: Any) -> ox.NamedNode | ox.Literal:
     """A Python value as an Oxigraph term: strings starting with http(s) become IRIs."""
     if isinstance(value, (ox.NamedNode, ox.Literal)):

@@ -17,7 +17,6 @@ ones, never a half-loaded graph.
 from __future__ import annotations
 
 import http.client
-import json
 import re
 import threading
 import time
@@ -70,6 +69,10 @@ class StoreServerTimeout(StoreServerError, TimeoutError):
     """The server stopped the query at its own time limit."""
 
 
+class StorePublishing(StoreServerError):
+    """The generation published last is still being switched in (its graphs are not all there yet)."""
+
+
 @dataclass(frozen=True)
 class Credentials:
     """Who publishes: sent to the write endpoints only, with the HTTP scheme the server asks for
@@ -98,7 +101,7 @@ def _http(url: str, *, data: bytes | None, headers: dict[str, str], timeout_s: f
     except httpx.HTTPError as exc:
         raise StoreMissing(f"the store server at {url} cannot be reached ({exc})") from None
     if response.status_code == 401:
-        asked = response.headers.get("WWW-Authenticate", "").split(" ")[0] or "credentials"
+        asked = response.headers.get("WWW-Authenticate", "").split(" ")[0] or "other credentials"
         given = f"{credentials.scheme.title()} credentials of {credentials.user!r}" if credentials.user else "no credentials"
         raise StoreServerError(f"the store server refused {given} at {url}: it asks for {asked} "
                                "(KRINGLOOP_STORE_USER, KRINGLOOP_STORE_PASSWORD, KRINGLOOP_STORE_AUTH=basic|digest)")
@@ -213,11 +216,30 @@ class SparqlServerStore(GraphStore):
         self._checked_at = time.monotonic()
         self._moved = False
         self._lock = threading.Lock()
+        self.sizes_at_open: dict[str, int] = {}   # the graph sizes counted and checked by ``connect``
 
     @classmethod
-    def connect(cls, url: str, *, timeout_s: float = 60.0) -> SparqlServerStore:
-        generation, graphs = _publication(url, timeout_s)
-        return cls(url, timeout_s=timeout_s, generation=generation, graphs=graphs)
+    def connect(cls, url: str, *, timeout_s: float = 60.0, settle_s: float = 30.0) -> SparqlServerStore:
+        """The generation published last, once the server holds all of it.
+
+        The graphs are counted against the sizes the publication record gives: on a server that shows an
+        update to readers before it is complete (Virtuoso does), a generation still being switched is
+        waited for (up to ``settle_s``), then refused with ``StorePublishing``; the caller keeps what it has.
+        """
+        deadline = time.monotonic() + settle_s
+        while True:
+            record = _publication(url, timeout_s)
+            store = cls(url, timeout_s=timeout_s, generation=record.generation, graphs=record.graphs)
+            if not record.recorded:
+                return store   # a server loaded by hand: its graphs as they are
+            counted = store.graph_sizes() if record.whole else {}
+            if record.whole and counted == record.sizes:
+                store.sizes_at_open = counted
+                return store
+            if time.monotonic() >= deadline:
+                raise StorePublishing(f"generation {record.generation} at {url} is not complete yet "
+                                      f"({sum(counted.values())} of {sum(record.sizes.values())} triples)")
+            time.sleep(0.2)
 
     # -- reading ------------------------------------------------------------------------------------
     def request(self, sparql: str, *, default_graphs: list[str] | None, named_graphs: list[str] | None,
@@ -294,7 +316,7 @@ class SparqlServerStore(GraphStore):
             if now - self._checked_at < GENERATION_CHECK_S:
                 return False
             self._checked_at = now
-        generation, _ = _publication(self.url, self.timeout_s)
+        generation = _publication(self.url, self.timeout_s).generation
         with self._lock:
             self._moved = generation != self.generation
             return self._moved
@@ -303,18 +325,42 @@ class SparqlServerStore(GraphStore):
         return SparqlServerStore.connect(self.url, timeout_s=self.timeout_s)
 
 
-def _publication(url: str, timeout_s: float) -> tuple[str, list[str]]:
-    """(generation, published graphs) from the publication record; every other graph when there is none."""
+@dataclass(frozen=True)
+class Publication:
+    """What the publication record says: the generation, its graphs and their sizes."""
+
+    generation: str
+    graphs: list[str]
+    sizes: dict[str, int]
+    recorded: bool        # False: no record (a server loaded by hand); ``graphs`` are then all but bookkeeping
+    whole: bool = True    # False: the record itself is being rewritten (seen half-way on Virtuoso)
+
+
+def _publication(url: str, timeout_s: float) -> Publication:
+    """The publication record; without one, every graph but the bookkeeping ones, as published.
+
+    A record is whole when it names one generation, as many graphs as its count says, and one size for
+    each: a server that shows an update before it is complete (Virtuoso) can show the old and the new
+    record mixed, and a reader must not take that for a generation.
+    """
     probe = SparqlServerStore(url, timeout_s=timeout_s, generation="", graphs=[])
     rows = list(probe.request(queries.load("store_publication"), default_graphs=None,
                               named_graphs=[PUBLICATION_GRAPH]))
-    generation = next((r["generation"].value for r in rows if r["generation"] is not None), "")
-    graphs = sorted({r["graph"].value for r in rows if r["graph"] is not None})
-    if not generation:
-        rows = probe.request(queries.load("store_named_graphs"), default_graphs=None, named_graphs=None)
-        graphs = sorted(g for g in (r["g"].value for r in rows)
-                        if g != PUBLICATION_GRAPH and not g.startswith(STAGING_PREFIX))
-    return generation, graphs
+    if rows:
+        generations = {r["generation"].value for r in rows}
+        counts = {int(r["graphCount"].value) for r in rows if r["graphCount"] is not None}
+        graphs = sorted({r["graph"].value for r in rows if r["graph"] is not None})
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for r in rows:
+            if r["graph"] is not None and r["triples"] is not None:
+                sizes[r["graph"].value].add(int(r["triples"].value))
+        whole = (len(generations) == 1 and counts == {len(graphs)}
+                 and all(len(sizes[g]) == 1 for g in graphs))
+        return Publication(min(generations), graphs, {g: min(sizes[g]) for g in graphs if sizes[g]},
+                           recorded=True, whole=whole)
+    rows = probe.request(queries.load("store_named_graphs"), default_graphs=None, named_graphs=None)
+    graphs = sorted(g for g in (r["g"].value for r in rows) if g != PUBLICATION_GRAPH and not g.startswith(STAGING_PREFIX))
+    return Publication("", graphs, {}, recorded=False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -356,7 +402,10 @@ def publish_to_server(nquads: bytes, endpoints: ServerEndpoints) -> str:
             raise StoreServerError("the dataset has triples outside a named graph; Kringloop publishes named graphs only")
         by_graph[quad.graph_name.value].append(quad.triple)
     generation = new_generation_name()
-    _, previous = _publication(endpoints.query_url, endpoints.timeout_s)
+    # only what the record published is replaced: a server loaded by hand, or Virtuoso's own system graphs,
+    # are never touched
+    current = _publication(endpoints.query_url, endpoints.timeout_s)
+    previous = current.graphs if current.recorded else []
     staged: dict[str, str] = {}
     for index, (graph, triples) in enumerate(sorted(by_graph.items())):
         staging = f"{STAGING_PREFIX}{generation}:{index}"
@@ -365,27 +414,42 @@ def publish_to_server(nquads: bytes, endpoints: ServerEndpoints) -> str:
               headers={"Content-Type": "application/n-triples"}, timeout_s=endpoints.timeout_s, method="PUT",
               credentials=endpoints.credentials)
         staged[graph] = staging
-    _http(endpoints.update_url, data=urllib.parse.urlencode({"update": switch_update(staged, previous, generation)}).encode(),
+    sizes = {graph: len(set(triples)) for graph, triples in by_graph.items()}
+    _http(endpoints.update_url,
+          data=urllib.parse.urlencode({"update": switch_update(staged, previous, generation, sizes)}).encode(),
           headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout_s=endpoints.timeout_s,
           credentials=endpoints.credentials)
     return generation
 
 
-def switch_update(staged: dict[str, str], previous: list[str], generation: str) -> str:
-    """One SPARQL Update request: drop graphs no longer published, move each staged graph into place,
-    and rewrite the publication record. IRIs are written through ``ox.NamedNode`` (checked, escaped)."""
-    def iri(value: str) -> str:
-        return str(ox.NamedNode(value))
+def switch_update(staged: dict[str, str], previous: list[str], generation: str, sizes: dict[str, int]) -> str:
+    """The one update operation (kg/queries/store_switch.ru) that moves the staged graphs into place, empties
+    the graphs published before and rewrites the publication record. IRIs are written through
+    ``ox.NamedNode`` and literals through ``ox.Literal`` (checked, escaped)."""
+    record = ox.NamedNode(PUBLICATION_GRAPH)
+    facts = [(record, ox.NamedNode("urn:kringloop:generation"), ox.Literal(generation))]
+    facts.append((record, ox.NamedNode("urn:kringloop:graphCount"),
+                  ox.Literal(str(len(staged)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    facts += [(record, ox.NamedNode("urn:kringloop:graph"), ox.NamedNode(g)) for g in sorted(staged)]
+    facts += [(ox.NamedNode(g), ox.NamedNode("urn:kringloop:triples"),
+               ox.Literal(str(sizes.get(g, 0)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+              for g in sorted(staged)]
+    text = queries.load_update("store_switch")
+    text = fill_values(text, ("staged", "target"), [(ox.NamedNode(s), ox.NamedNode(g)) for g, s in sorted(staged.items())])
+    text = fill_values(text, ("old",), [(ox.NamedNode(g),) for g in sorted({*previous, *staged, PUBLICATION_GRAPH})])
+    return fill_values(text, ("s", "p", "o"), facts)
 
-    record = iri(PUBLICATION_GRAPH)
-    operations = [f"DROP SILENT GRAPH {iri(g)}" for g in previous if g not in staged]
-    operations += [f"MOVE SILENT GRAPH {iri(s)} TO GRAPH {iri(g)}" for g, s in staged.items()]
-    operations.append(f"DROP SILENT GRAPH {record}")
-    facts = [f"{record} <urn:kringloop:generation> {json.dumps(generation)} ."]
-    facts += [f"{record} <urn:kringloop:graph> {iri(g)} ." for g in staged]
-    operations.append(f"INSERT DATA {{ GRAPH {record} {{ {' '.join(facts)} }} }}")
-    return " ;\n".join(operations)
+
+def fill_values(text: str, variables: tuple[str, ...], rows: list[tuple[Term, ...]]) -> str:
+    """Fill the empty ``VALUES (?a ?b) { }`` (``VALUES ?a { }`` for one variable) block of ``text``."""
+    names = " ".join(f"?{v}" for v in variables)
+    head = f"VALUES ({names})" if len(variables) > 1 else f"VALUES {names}"
+    block = re.compile(re.escape(head) + r"\s*\{\s*\}")
+    if len(block.findall(text)) != 1:
+        raise ValueError(f"expected one empty block '{head} {{ }}'")
+    cells = " ".join(("(" + " ".join(map(str, row)) + ")") if len(variables) > 1 else str(row[0]) for row in rows)
+    return block.sub(lambda _: f"{head} {{ {cells} }}", text)
 
 
-__all__ = ["Credentials", "ServerEndpoints", "SparqlServerStore", "StoreServerError", "StoreServerTimeout",
-           "publish_to_server", "switch_update", "with_values"]
+__all__ = ["Credentials", "Publication", "ServerEndpoints", "SparqlServerStore", "StorePublishing", "StoreServerError",
+           "StoreServerTimeout", "fill_values", "publish_to_server", "switch_update", "with_values"]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 REPO = Path(__file__).resolve().parent.parent
 # private state is the lowest room beside the ontology: kg/ reads the curation log from it, nothing flows back
@@ -45,6 +45,13 @@ def test_every_query_file_parses_and_says_what_it_is_for(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.lstrip().startswith("#"), "each .rq starts with a comment stating its purpose"
     parseQuery(text)
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "kg" / "queries").rglob("*.ru")), ids=lambda p: p.name)
+def test_every_update_file_parses_and_says_what_it_is_for(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("#"), "each .ru starts with a comment stating its purpose"
+    parseUpdate(text)
 
 
 def test_the_ontology_and_its_shapes_ship_as_package_data() -> None:
