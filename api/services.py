@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 
 from kg.store import GraphStore, open_store
+from kg.store_server import StorePublishing
 from recommender import KnowledgeBase, LazyEncoder, Recommender, load_knowledge
 from recommender.cop.context import CopContext
 from recommender.vocabulary import Vocabulary
@@ -115,6 +116,8 @@ class ServiceSwitch:
             if self._current is None or self._current.store.moved():
                 self._current = self._build(warm=warm)
                 log.info("serving store generation %s", self._current.store.generation or "(unversioned)")
+        except StorePublishing as exc:   # still being switched in: the old generation serves until it is whole
+            log.info("%s; serving the previous generation meanwhile", exc)
         except Exception:   # the old generation keeps serving; the next request tries again
             log.exception("could not build the services of the new store generation")
 

@@ -1,8 +1,9 @@
 """Times the example queries and a recommendation request on each store backend, in one run.
 
-Backends: the embedded Oxigraph store (the default) and an Oxigraph server (``oxigraph serve``, started
-here on a free port on 127.0.0.1, loaded with ``publish_to_server``), reached through the same store
-interface the app uses (kg/store.py). Each example query is run ``--repeats`` times per backend after
+Backends: the embedded Oxigraph store (the default), an Oxigraph server (``oxigraph serve``) and Virtuoso
+Open Source 7 (Debian's ``virtuoso-opensource``, started as the tests start it: tests/fixtures/virtuoso.py),
+each started here on free ports of 127.0.0.1 and loaded with ``publish_to_server``, reached through the
+same store interface the app uses (kg/store.py). Each example query is run ``--repeats`` times per backend after
 one warm-up, and its answer fully read; the median is reported with its ratio to the embedded store.
 The recommendation request goes through the whole app (FastAPI TestClient) on each backend.
 
@@ -24,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -32,7 +33,8 @@ from kg.build import build  # noqa: E402
 from kg.namespaces import DEFAULT_BASE_IRI  # noqa: E402
 from kg.queries import EXAMPLE_DIR  # noqa: E402
 from kg.store import GraphStore  # noqa: E402
-from kg.store_server import ServerEndpoints, SparqlServerStore, publish_to_server  # noqa: E402
+from kg.store_server import Credentials, ServerEndpoints, SparqlServerStore, publish_to_server  # noqa: E402
+from fixtures.virtuoso import VirtuosoUnavailable, virtuoso_server  # noqa: E402
 
 RECOMMENDATION = {"profile": {"description": "herbruikbare bekers uitlenen voor evenementen", "population": 12000,
                               "themes": ["hergebruik-herstel"], "province": "Antwerpen"}, "limit": 10}
@@ -96,49 +98,72 @@ def main() -> None:
     parser.add_argument("--embedding-model", default="use-multilingual")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    from api.config import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "build"
         report = build(REPO / "data", out, base_iri=DEFAULT_BASE_IRI)
+        nquads = (out / "kringloop.nq").read_bytes()
         embedded = GraphStore.open(Path(report.store_path))
         process, url = start_oxigraph(Path(tmp) / "oxigraph")
         try:
-            root = url.rsplit("/", 1)[0]
-            started = time.perf_counter()
-            publish_to_server((out / "kringloop.nq").read_bytes(),
-                              ServerEndpoints(query_url=url, update_url=f"{root}/update", graph_store_url=f"{root}/store"))
-            publish_s = time.perf_counter() - started
-            server = SparqlServerStore.connect(url)
-            rows = []
-            print(f"{'query':<40} {'rows':>6} {'embedded ms':>12} {'server ms':>10} {'ratio':>6}")
-            for path in sorted(EXAMPLE_DIR.glob("*.rq")):
-                text = path.read_text(encoding="utf-8")
-                e, n = time_query(embedded, text, args.repeats)
-                s, m = time_query(server, text, args.repeats)
-                assert n == m, (path.stem, n, m)
-                rows.append({"query": path.stem, "rows": n, "embedded_ms": e * 1000, "server_ms": s * 1000})
-                print(f"{path.stem:<40} {n:>6} {e * 1000:>12.2f} {s * 1000:>10.2f} {s / e:>6.2f}")
-            total_e = sum(r["embedded_ms"] for r in rows)
-            total_s = sum(r["server_ms"] for r in rows)
-            print(f"{'all example queries (sum of medians)':<40} {'':>6} {total_e:>12.1f} {total_s:>10.1f} "
-                  f"{total_s / total_e:>6.2f}")
-            common = {"embedding_model": args.embedding_model, "state_dir": Path(tmp) / "var",
-                      "build_dir": out}
-            rec_e = time_recommendation(Settings(store_path=Path(report.store_path), **common), args.repeats)
-            rec_s = time_recommendation(Settings(store_url=url, store_path=Path(tmp) / "none", **common), args.repeats)
-            print(f"{'recommendation request (whole app)':<40} {'':>6} {rec_e * 1000:>12.1f} {rec_s * 1000:>10.1f} "
-                  f"{rec_s / rec_e:>6.2f}")
-            print(f"publishing {report.triples} triples to the server: {publish_s:.2f} s")
-            if args.json:
-                args.json.parent.mkdir(parents=True, exist_ok=True)
-                args.json.write_text(json.dumps({"queries": rows, "recommendation_ms": {"embedded": rec_e * 1000,
-                                                 "server": rec_s * 1000}, "publish_s": publish_s,
-                                                 "repeats": args.repeats, "embedding_model": args.embedding_model},
-                                                indent=2))
+            with virtuoso_server(Path(tmp) / "virtuoso") as virtuoso:
+                virtuoso.create_publisher("publisher", "bench-secret")
+                root = url.rsplit("/", 1)[0]
+                servers = {"oxigraph": ServerEndpoints(query_url=url, update_url=f"{root}/update",
+                                                       graph_store_url=f"{root}/store"),
+                           "virtuoso": ServerEndpoints(query_url=virtuoso.url, update_url=virtuoso.update_url,
+                                                       graph_store_url=virtuoso.graph_store_url,
+                                                       credentials=Credentials("publisher", "bench-secret", "digest"))}
+                publish_s = {}
+                for name, endpoints in servers.items():
+                    started = time.perf_counter()
+                    publish_to_server(nquads, endpoints)
+                    publish_s[name] = time.perf_counter() - started
+                stores = {"embedded": embedded, **{n: SparqlServerStore.connect(e.query_url) for n, e in servers.items()}}
+                run(args, tmp, out, report, stores, servers, publish_s)
+        except VirtuosoUnavailable as exc:
+            raise SystemExit(str(exc)) from None
         finally:
             process.terminate()
             process.wait(10)
+
+
+def run(args: argparse.Namespace, tmp: str, out: Path, report: object, stores: dict, servers: dict,
+        publish_s: dict) -> None:
+    from api.config import Settings
+
+    names = list(stores)
+    rows = []
+    print(f"{'query':<40} {'rows':>6} " + " ".join(f"{n + ' ms':>13}" for n in names) + " " +
+          " ".join(f"{n + ' ×':>11}" for n in names[1:]))
+    for path in sorted(EXAMPLE_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        timed = {n: time_query(store, text, args.repeats) for n, store in stores.items()}
+        counts = {n: rows_ for n, (_, rows_) in timed.items()}
+        assert len(set(counts.values())) == 1, (path.stem, counts)
+        ms = {n: t * 1000 for n, (t, _) in timed.items()}
+        rows.append({"query": path.stem, "rows": counts["embedded"], "ms": ms})
+        print(f"{path.stem:<40} {counts['embedded']:>6} " + " ".join(f"{ms[n]:>13.2f}" for n in names) + " " +
+              " ".join(f"{ms[n] / ms['embedded']:>11.2f}" for n in names[1:]))
+    total = {n: sum(r["ms"][n] for r in rows) for n in names}
+    print(f"{'all example queries (sum of medians)':<40} {'':>6} " + " ".join(f"{total[n]:>13.1f}" for n in names)
+          + " " + " ".join(f"{total[n] / total['embedded']:>11.2f}" for n in names[1:]))
+    common = {"embedding_model": args.embedding_model, "state_dir": Path(tmp) / "var", "build_dir": out}
+    recommendation = {"embedded": time_recommendation(Settings(store_path=Path(report.store_path), **common),
+                                                      args.repeats)}
+    for name, endpoints in servers.items():
+        recommendation[name] = time_recommendation(
+            Settings(store_url=endpoints.query_url, store_path=Path(tmp) / "none", **common), args.repeats)
+    ms = {n: t * 1000 for n, t in recommendation.items()}
+    print(f"{'recommendation request (whole app)':<40} {'':>6} " + " ".join(f"{ms[n]:>13.1f}" for n in names) + " "
+          + " ".join(f"{ms[n] / ms['embedded']:>11.2f}" for n in names[1:]))
+    for name, seconds in publish_s.items():
+        print(f"publishing {report.triples} triples to {name}: {seconds:.2f} s")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"queries": rows, "recommendation_ms": ms, "publish_s": publish_s,
+                                         "repeats": args.repeats, "embedding_model": args.embedding_model},
+                                        indent=2))
 
 
 if __name__ == "__main__":
