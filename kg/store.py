@@ -3,7 +3,7 @@
 - ``EmbeddedStore`` (default): an on-disk Oxigraph store written once by the build, then opened
   read-only by every process that reads it (``build/store``, a symlink swapped per generation).
 - ``SparqlServerStore`` (kg/store_server.py): a triple-store server reached over the SPARQL 1.1
-  Protocol (Oxigraph server; ``KRINGLOOP_STORE_URL``). A replica then needs no local store at all.
+  Protocol (Oxigraph server, Virtuoso 7; ``KRINGLOOP_STORE_URL``). A replica then needs no local store at all.
 
 Everything that reads the graph (named queries in kg/queries.py, browse, Linked Data, recommender,
 CoP planner, the /sparql workers) goes through ``GraphStore``: ``query``, ``quads_for_pattern`` and

@@ -8,10 +8,12 @@ named graphs (``oxigraph serve --union-default-graph``, Virtuoso) or not, and bo
 (the publication record, staged graphs) never show.
 
 Publishing (``publish_to_server``) writes with the Graph Store Protocol and SPARQL Update, with the
-credentials of the write endpoints only: every named graph is first loaded under a fresh staging name,
-then one SPARQL Update request moves them all into place and records the new generation. A server
-runs one update request as one transaction (Oxigraph does), so readers see the old graphs or the new
-ones, never a half-loaded graph.
+credentials of the write endpoints only (Basic, or Digest for Virtuoso): every named graph is first loaded
+under a fresh staging name, then ONE update operation (kg/queries/store_switch.ru) moves them all into
+place and rewrites the publication record with the generation and each graph's size. Oxigraph runs it as
+one transaction, so readers see the old graphs or the new ones, never a half-loaded graph. Virtuoso shows
+a large update before it completes, so a reader opens a generation only once the record is whole and the
+graphs hold the sizes it gives (``SparqlServerStore.connect``).
 """
 
 from __future__ import annotations
