@@ -240,7 +240,8 @@ class SparqlServerStore(GraphStore):
                 return store
             if time.monotonic() >= deadline:
                 raise StorePublishing(f"generation {record.generation} at {url} is not complete yet "
-                                      f"({sum(counted.values())} of {sum(record.sizes.values())} triples)")
+                                      f"({sum(counted.values())} of {sum(record.sizes.values())} triples), or its "
+                                      "record is from an older Kringloop: run 'kringloop build --publish' again")
             time.sleep(0.2)
 
     # -- reading ------------------------------------------------------------------------------------
