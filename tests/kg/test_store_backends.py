@@ -37,8 +37,9 @@ WKT_POINT = re.compile(r'^"POINT\(([-0-9.eE]+) ([-0-9.eE]+)\)"\^\^<http://www\.o
 COORDINATE_TOLERANCE = 1e-5   # degrees; Virtuoso's single-precision geometries (about a metre)
 GENT = "44021"
 
-# How the app binds each named query (values resolved by ``bind``); a query missing here fails
-# test_every_named_query_is_compared. Queries marked unbound-only are also compared unbound below.
+# How the app binds each named query that takes bound variables (placeholders resolved by ``binder``); a query
+# that declares bound variables and is missing here fails test_every_named_query_is_compared. Every named query
+# is also compared with nothing bound, except those in UNBOUND_MEANINGLESS.
 BINDINGS: dict[str, list[dict[str, str]]] = {
     "browse_case": [{"id": "CASE_ID"}],
     "browse_case_facets": [{"case": "CASE"}],
