@@ -155,7 +155,7 @@ def base_source(state_dir: Any, build_dir: Path, base_iri: str, *,
     if server is not None:
         digest = base_digest(state_dir)
         if digest is not None:
-            return ("recorded", digest), lambda: _recorded_base(state_dir, base_iri)
+            return ("recorded", digest), lambda: _recorded_base(state_dir, base_iri, digest)
     base = Path(build_dir) / BASE_NQ
     if not base.is_file():
         hint = ("run 'kringloop build --publish' (it records the base in the state for every replica)"
@@ -165,11 +165,12 @@ def base_source(state_dir: Any, build_dir: Path, base_iri: str, *,
     return ("file", str(base), stat.st_mtime_ns, stat.st_size), base.read_bytes
 
 
-def _recorded_base(state_dir: Any, base_iri: str) -> bytes:
+def _recorded_base(state_dir: Any, base_iri: str, digest: str) -> bytes:
+    """The recorded base with SHA-256 ``digest`` (read from the state only when it is not the one cached)."""
     key = str(state_dir)
     with _RECORDED_LOCK:
         cached = _RECORDED.get(key)
-        if cached is None or cached[0] != base_digest(state_dir):
+        if cached is None or cached[0] != digest:
             record = load_base(state_dir)
             if record is None:
                 raise StoreMissing("the recorded base dataset is gone; run 'kringloop build --publish'")

@@ -300,6 +300,8 @@ class SparqlServerStore(GraphStore):
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in self.query(text)]
 
     def graph_sizes(self) -> dict[str, int]:
+        if self.sizes_at_open:   # counted and checked against the record when this generation was opened
+            return dict(self.sizes_at_open)
         rows = self.query(queries.load("store_graph_sizes"), union_default_graph=False,
                           named_graphs=[ox.NamedNode(g) for g in self.graphs], default_graph=[])
         return {row["g"].value: int(row["triples"].value) for row in rows}
@@ -325,7 +327,9 @@ class SparqlServerStore(GraphStore):
             return self._moved
 
     def reopen(self) -> SparqlServerStore:
-        return SparqlServerStore.connect(self.url, timeout_s=self.timeout_s)
+        """The newest generation if it is whole now (else ``StorePublishing`` at once: the caller keeps the
+        generation it has rather than hold a request while a switch completes)."""
+        return SparqlServerStore.connect(self.url, timeout_s=self.timeout_s, settle_s=0)
 
 
 @dataclass(frozen=True)
@@ -362,7 +366,8 @@ def _publication(url: str, timeout_s: float) -> Publication:
         return Publication(min(generations), graphs, {g: min(sizes[g]) for g in graphs if sizes[g]},
                            recorded=True, whole=whole)
     rows = probe.request(queries.load("store_named_graphs"), default_graphs=None, named_graphs=None)
-    graphs = sorted(g for g in (r["g"].value for r in rows) if g != PUBLICATION_GRAPH and not g.startswith(STAGING_PREFIX))
+    graphs = sorted(g for g in (r["g"].value for r in rows)
+                    if g != PUBLICATION_GRAPH and not g.startswith(STAGING_PREFIX))
     return Publication("", graphs, {}, recorded=False)
 
 

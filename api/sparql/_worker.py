@@ -34,7 +34,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from kg import queries
 from kg.errors import StoreMissing
 from kg.store import GraphStore, open_store
-from kg.store_server import StoreServerError, StoreServerTimeout
+from kg.store_server import StorePublishing, StoreServerError, StoreServerTimeout
 
 from ._guard import unescape_codepoints
 from ._serializers import GRAPH_RDF_FORMATS, write_boolean, write_solutions, write_triples
@@ -70,6 +70,8 @@ def serve(conn: Connection, store_path: str, memory_mb: int, default_graph_as_un
                 store.close()
                 store = fresh
                 local_graphs = frozenset(store.named_graphs())
+        except StorePublishing:
+            pass   # the newest generation is still being switched in: answer from the one this worker has
         except (StoreMissing, StoreServerError) as exc:
             conn.send(("error", f"the graph store cannot be reached: {exc}"))
             continue
