@@ -15,13 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,32 +31,11 @@ from kg.namespaces import DEFAULT_BASE_IRI  # noqa: E402
 from kg.queries import EXAMPLE_DIR  # noqa: E402
 from kg.store import GraphStore  # noqa: E402
 from kg.store_server import Credentials, ServerEndpoints, SparqlServerStore, publish_to_server  # noqa: E402
+from fixtures.store_servers import oxigraph_server  # noqa: E402
 from fixtures.virtuoso import VirtuosoUnavailable, virtuoso_server  # noqa: E402
 
 RECOMMENDATION = {"profile": {"description": "herbruikbare bekers uitlenen voor evenementen", "population": 12000,
                               "themes": ["hergebruik-herstel"], "province": "Antwerpen"}, "limit": 10}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    exe = Path(sys.executable).parent / "oxigraph"
-    port = free_port()
-    process = subprocess.Popen([str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                                "--timeout-s", "30"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the Oxigraph server did not start (pip install oxigraph==0.5.13)")
 
 
 def consume(result: object) -> int:
@@ -104,9 +80,9 @@ def main() -> None:
         report = build(REPO / "data", out, base_iri=DEFAULT_BASE_IRI)
         nquads = (out / "kringloop.nq").read_bytes()
         embedded = GraphStore.open(Path(report.store_path))
-        process, url = start_oxigraph(Path(tmp) / "oxigraph")
         try:
-            with virtuoso_server(Path(tmp) / "virtuoso") as virtuoso:
+            with oxigraph_server(Path(tmp) / "oxigraph", timeout_s=30) as url, \
+                    virtuoso_server(Path(tmp) / "virtuoso") as virtuoso:
                 virtuoso.create_publisher("publisher", "bench-secret")
                 root = url.rsplit("/", 1)[0]
                 servers = {"oxigraph": ServerEndpoints(query_url=url, update_url=f"{root}/update",
@@ -123,9 +99,6 @@ def main() -> None:
                 run(args, tmp, out, report, stores, servers, publish_s)
         except VirtuosoUnavailable as exc:
             raise SystemExit(str(exc)) from None
-        finally:
-            process.terminate()
-            process.wait(10)
 
 
 def run(args: argparse.Namespace, tmp: str, out: Path, report: object, stores: dict, servers: dict,
